@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The only place that knows about kernel API differences.  kxfer builds
+ * against 6.1 (the vendor kernels of today's arm64 boards) and current
+ * kernels; Kbuild probes the headers and defines KXFER_HAVE_* for what the
+ * target kernel has.  Each shim names the release that changed the API.
+ */
+#ifndef _KXFER_COMPAT_H
+#define _KXFER_COMPAT_H
+
+#include <linux/crc32.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+
+/* 6.3 made vma->vm_flags read-only behind accessors. */
+static inline void kxfer_vm_flags_set(struct vm_area_struct *vma,
+				      vm_flags_t flags)
+{
+#ifdef KXFER_HAVE_VM_FLAGS_SET
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
+static inline void kxfer_vm_flags_clear(struct vm_area_struct *vma,
+					vm_flags_t flags)
+{
+#ifdef KXFER_HAVE_VM_FLAGS_SET
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
+/* 6.5 replaced generic_file_splice_read() by copy_splice_read(). */
+#ifdef KXFER_HAVE_COPY_SPLICE_READ
+#define kxfer_splice_read copy_splice_read
+#else
+#define kxfer_splice_read generic_file_splice_read
+#endif
+
+/* 6.14 renamed __crc32c_le() to crc32c() in <linux/crc32.h>. */
+static inline u32 kxfer_crc32c(u32 crc, const void *p, size_t len)
+{
+#ifdef KXFER_HAVE_CRC32C_LE
+	return __crc32c_le(crc, p, len);
+#else
+	return crc32c(crc, p, len);
+#endif
+}
+
+#endif /* _KXFER_COMPAT_H */
