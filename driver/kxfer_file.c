@@ -33,7 +33,13 @@ static size_t kxfer_uio_copy(struct kxfer_uio *uio, void *kaddr, size_t done,
 	}
 	if (uio->to_user)
 		return len - copy_to_user(uio->ubuf + done, kaddr, len);
-	return len - copy_from_user(kaddr, uio->ubuf + done, len);
+	/*
+	 * copy_from_user() zeroes what it could not copy, which would wipe
+	 * buffer bytes past the count write() reports.  kxfer_write() did
+	 * access_ok(), so the variant that leaves them alone is safe; it is
+	 * also what copy_from_iter() does for the iter path.
+	 */
+	return len - __copy_from_user(kaddr, uio->ubuf + done, len);
 }
 
 /*
@@ -61,13 +67,15 @@ static ssize_t kxfer_transfer(struct kxfer_file *kf, struct kxfer_uio *uio,
 	}
 
 	if (pos >= kd->buf.size) {
-		/* EOF for readers; a full fixed-size file for writers. */
-		up_read(&kd->buf_sem);
-		if (uio->to_user || !count)
-			return 0;
-		return -ENOSPC;
+		/* A full fixed-size file for writers; EOF for readers. */
+		if (!uio->to_user && count) {
+			up_read(&kd->buf_sem);
+			return -ENOSPC;
+		}
+		count = 0;
+	} else {
+		count = min_t(size_t, count, kd->buf.size - pos);
 	}
-	count = min_t(size_t, count, kd->buf.size - pos);
 
 	while (done < count) {
 		size_t len = min_t(size_t, count - done, KXFER_CHUNK);
@@ -108,6 +116,8 @@ static ssize_t kxfer_write(struct file *file, const char __user *ubuf,
 {
 	struct kxfer_uio uio = { .ubuf = (char __user *)ubuf };
 
+	if (!access_ok(ubuf, count))
+		return -EFAULT;
 	return kxfer_transfer(file->private_data, &uio, count, ppos,
 			      KXFER_PATH_WRITE, false);
 }

@@ -4,6 +4,8 @@
  * between user space and the kernel, through copy_{to,from}_user() or
  * through a buffer shared with mmap().  See docs/design.md.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/fs.h>

@@ -1,0 +1,315 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# guest-check.sh: in-guest shape check of kxfer-bench (TAP version 13).
+#
+# Runs inside the QEMU test guest (busybox sh) after the kxfer module was
+# loaded with its default 4 MiB buffer; kxfer-bench sits next to this
+# script.  Checks that every method produces sane numbers for every size,
+# that --verify passes for every method and work mode, that bad input
+# fails with a helpful message, and the zero-copy claim itself: with no
+# user or kernel work, mmap-write's time per transfer does not grow with
+# the size while write's grows with the bytes copied.
+#
+# Environment: KXFER_BENCH (binary), KXFER_DEV (device, /dev/kxfer0),
+# KXFER_MIN_TIME (seconds per point of the sweep, 0.02).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+bench=${KXFER_BENCH:-$here/kxfer-bench}
+dev=${KXFER_DEV:-/dev/kxfer0}
+min_time=${KXFER_MIN_TIME:-0.02}
+tmp=${TMPDIR:-/tmp}/kxfer-guest-check.$$
+mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+
+# Zero-copy thresholds on p50(1M) / p50(4K), chosen from measurements
+# (docs/benchmark-methods.md, "Guest check"): a copy of 256x the bytes
+# costs far more than 16x even under TCG, and SUBMIT without work does
+# not touch the bytes, so its ratio stays near 1.
+MMAP_RATIO_MAX=4
+COPY_RATIO_MIN=16
+
+n=0
+failed=0
+echo "TAP version 13"
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $*"
+}
+
+diag() {
+	echo "# $*"
+}
+
+# Show a file as TAP diagnostics (at most 20 lines).
+diag_file() {
+	head -n 20 "$1" | sed 's/^/#   /'
+}
+
+# run NAME ARGS...: runs kxfer-bench, keeps stdout/stderr/status in $tmp.
+run() {
+	name=$1
+	shift
+	rc=0
+	"$bench" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
+	echo "$rc" >"$tmp/$name.rc"
+	return 0
+}
+
+rc_of() {
+	cat "$tmp/$1.rc"
+}
+
+finish() {
+	echo "1..$n"
+	if [ "$failed" -eq 0 ]; then
+		exit 0
+	fi
+	diag "$failed of $n tests failed"
+	exit 1
+}
+
+if [ -x "$bench" ]; then
+	ok "kxfer-bench is present ($bench)"
+else
+	not_ok "kxfer-bench is present ($bench)"
+	finish
+fi
+if [ -c "$dev" ]; then
+	ok "$dev is a character device"
+else
+	not_ok "$dev is a character device (is the module loaded?)"
+	finish
+fi
+
+# ---- every method x size, output shape --------------------------------
+
+methods=$("$bench" --list-methods | awk 'NR > 1 { print $1 }')
+nmethods=$(echo "$methods" | wc -l)
+run sweep --methods all --sizes 4K:1M --min-time "$min_time" --format csv
+if [ "$(rc_of sweep)" -eq 0 ]; then
+	ok "sweep of all $nmethods methods, 4K..1M, exits 0"
+else
+	not_ok "sweep of all methods exits 0 (status $(rc_of sweep))"
+	diag_file "$tmp/sweep.err"
+fi
+
+# Every data row sane: positive numbers, ordered percentiles.
+awk -F, '
+/^#/ || /^method,/ { next }
+{
+	rows++
+	bad = ""
+	if ($8 <= 0) bad = bad " iterations<=0"
+	if ($9 <= 0) bad = bad " min<=0"
+	if ($9 > $10) bad = bad " min>p50"
+	if ($10 > $11 || $11 > $12 || $12 > $13) bad = bad " percentiles"
+	if ($12 > $14) bad = bad " p99>max"
+	if ($18 <= 0) bad = bad " bytes_per_s<=0"
+	if ($2 != "copy" && $2 != "mmap" && $2 != "baseline") bad = bad " path"
+	if (bad != "") { print "bad row " $1 " " $4 ":" bad; nbad++ }
+}
+END { if (!rows) print "no rows"; exit (nbad || !rows) }
+' "$tmp/sweep.out" >"$tmp/rows.bad" && rows_ok=1 || rows_ok=0
+if [ "$rows_ok" -eq 1 ]; then
+	ok "sweep: every row has positive numbers, min <= p50 <= p90 <= p99 <= p99.9 <= max"
+else
+	not_ok "sweep: every row has positive numbers and ordered percentiles"
+	diag_file "$tmp/rows.bad"
+fi
+
+missing=0
+for m in $methods; do
+	for s in 4096 8192 16384 32768 65536 131072 262144 524288 1048576; do
+		c=$(grep -c "^$m,[a-z]*,[a-z_]*,$s,1," "$tmp/sweep.out" || true)
+		if [ "$c" -ne 1 ]; then
+			diag "method $m size $s: $c rows"
+			missing=$((missing + 1))
+		fi
+	done
+done
+if [ "$missing" -eq 0 ]; then
+	ok "sweep: exactly one row per method x size ($nmethods x 9)"
+else
+	not_ok "sweep: exactly one row per method x size ($missing missing)"
+fi
+
+for key in tool_version date kernel machine cpu arch page_size emulated \
+	module_params buf_size cpu_pinned clock_overhead_ns consume work \
+	min_time_s; do
+	grep -q "^# $key: " "$tmp/sweep.out" || {
+		diag "metadata key $key missing"
+		missing=$((missing + 1))
+	}
+done
+if grep -q '^# buf_size: 4194304$' "$tmp/sweep.out"; then
+	ok "metadata: contract keys present, buf_size 4194304"
+else
+	not_ok "metadata: contract keys present, buf_size 4194304"
+fi
+if [ "${KXFER_GUEST:-}" = qemu-tcg ]; then
+	if grep -q '^# emulated: yes' "$tmp/sweep.out"; then
+		ok "metadata: emulation detected ($(sed -n 's/^# emulated: //p' "$tmp/sweep.out"))"
+	else
+		not_ok "metadata: emulation detected in the QEMU guest"
+		grep '^# emulated' "$tmp/sweep.out" | diag_file /dev/stdin
+	fi
+fi
+
+run json --methods write,mmap-write --sizes 4K --min-time 0.01 --format json
+if [ "$(rc_of json)" -eq 0 ] && head -c 1 "$tmp/json.out" | grep -q '{' &&
+	grep -q '"results": \[' "$tmp/json.out" &&
+	[ "$(grep -c '"method": ' "$tmp/json.out")" -eq 2 ]; then
+	ok "json output: meta and 2 results"
+else
+	not_ok "json output: meta and 2 results"
+	diag_file "$tmp/json.err"
+fi
+
+# ---- --verify: every method, every kernel work mode --------------------
+
+for work in none checksum fill; do
+	run "verify-$work" --methods all --sizes 100,4K,64K,1M --min-time 0.01 \
+		--work "$work" --verify --format csv
+	if [ "$(rc_of "verify-$work")" -eq 0 ] &&
+		grep -q "verify: all $((nmethods * 4)) " "$tmp/verify-$work.err"; then
+		ok "--verify --work $work passes for all $nmethods methods"
+	else
+		not_ok "--verify --work $work passes for all methods (status $(rc_of "verify-$work"))"
+		diag_file "$tmp/verify-$work.err"
+	fi
+done
+
+run verify-threads --methods all --sizes 4K,256K --min-time 0.01 \
+	--threads 2 --consume checksum --verify --format csv
+if [ "$(rc_of verify-threads)" -eq 0 ] &&
+	[ "$(awk -F, '!/^#/ && !/^method,/ && $5 == 2' "$tmp/verify-threads.out" | wc -l)" -eq $((nmethods * 2)) ]; then
+	ok "--threads 2 --verify: passes, every row has threads=2"
+else
+	not_ok "--threads 2 --verify (status $(rc_of verify-threads))"
+	diag_file "$tmp/verify-threads.err"
+fi
+
+# ---- mmap-fault measures what it says ----------------------------------
+
+# One page and 16 pages, whatever the kernel's page size (16K on some arm64).
+pg_k=$(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps)
+pg_k=${pg_k:-4}
+one=${pg_k}K
+sixteen=$((pg_k * 16))K
+run faults --methods mmap-fault --sizes "$one,$sixteen" --min-time 0.02
+# The table's footnote: "  mmap-fault 4K 1.00  (the mapping has 1 page)"
+f1=$(awk -v s="$one" '/mapping has/ && $1 == "mmap-fault" && $2 == s { print $3 }' "$tmp/faults.out")
+f16=$(awk -v s="$sixteen" '/mapping has/ && $1 == "mmap-fault" && $2 == s { print $3 }' "$tmp/faults.out")
+diag "driver-counted faults per mmap-fault operation: $one ${f1:-?}, $sixteen ${f16:-?}"
+if [ "$(rc_of faults)" -eq 0 ] && [ "${f1:-}" = 1.00 ] && [ "${f16:-}" = 16.00 ]; then
+	ok "mmap-fault: one driver fault per page (1 at $one, 16 at $sixteen)"
+else
+	not_ok "mmap-fault: one driver fault per page (1 at $one, 16 at $sixteen)"
+	diag_file "$tmp/faults.err"
+fi
+
+# ---- growing the buffer, pinning ----------------------------------------
+
+run resize --buf-size 8M --methods write,mmap-write --sizes 8M \
+	--min-time 0.01 --cpu 1 --format csv
+if [ "$(rc_of resize)" -eq 0 ] &&
+	grep -q '^# buf_size: 8388608$' "$tmp/resize.out" &&
+	[ "$(grep -c '^[a-z-]*,[a-z]*,to_kernel,8388608,1,' "$tmp/resize.out")" -eq 2 ]; then
+	ok "--buf-size 8M: 8M transfers run on the grown buffer"
+else
+	not_ok "--buf-size 8M: 8M transfers run on the grown buffer (status $(rc_of resize))"
+	diag_file "$tmp/resize.err"
+fi
+if grep -q '^# cpu_pinned: 1$' "$tmp/resize.out"; then
+	ok "--cpu 1: metadata says cpu_pinned 1"
+else
+	not_ok "--cpu 1: metadata says cpu_pinned 1"
+	grep '^# cpu_pinned' "$tmp/resize.out" | diag_file /dev/stdin
+fi
+# Put the default back for whatever runs after this script.
+run restore --buf-size 4M --methods write --sizes 4K --min-time 0.01
+if [ "$(rc_of restore)" -eq 0 ] &&
+	[ "$(cat "/sys/class/kxfer/${dev##*/}/buf_size" 2>/dev/null)" = 4194304 ]; then
+	ok "--buf-size 4M restores the default buffer"
+else
+	not_ok "--buf-size 4M restores the default buffer"
+	diag_file "$tmp/restore.err"
+fi
+
+# ---- bad input fails with a helpful message ----------------------------
+
+# expect_fail NAME TEXT ARGS...: non-zero exit and TEXT on stderr.
+expect_fail() {
+	name=$1
+	text=$2
+	shift 2
+	run "$name" "$@"
+	if [ "$(rc_of "$name")" -ne 0 ] && grep -q -- "$text" "$tmp/$name.err"; then
+		ok "error: $name exits $(rc_of "$name") and says '$text'"
+	else
+		not_ok "error: $name exits non-zero and says '$text' (status $(rc_of "$name"))"
+		diag_file "$tmp/$name.err"
+	fi
+}
+
+expect_fail bad-method "unknown method 'nosuch'" --methods write,nosuch
+expect_fail size-too-big "buf_size=" --methods write --sizes 8M
+expect_fail missing-device "insmod" --device /dev/kxfer-nonexistent --methods read
+expect_fail bad-size "bad size '12X'" --methods write --sizes 12X
+
+# ---- the zero-copy claim ------------------------------------------------
+
+# Three runs, median ratio: a burst of host load during one run (the
+# guest shares the host's CPUs) must not decide the result, while a real
+# regression shows in all three.
+ratio() {
+	awk -F, -v m="$1" '
+	$1 == m && $4 == 4096 { a = $10 }
+	$1 == m && $4 == 1048576 { b = $10 }
+	END { if (a > 0 && b > 0) printf "%.2f", b / a; else print "?" }
+	' "$2"
+}
+median3() {
+	printf '%s\n%s\n%s\n' "$1" "$2" "$3" | sort -n | sed -n 2p
+}
+claim_rc=0
+mrs=
+wrs=
+for i in 1 2 3; do
+	run "claim$i" --methods write,mmap-write --sizes 4K,1M --work none \
+		--consume none --min-time 0.2 --format csv
+	[ "$(rc_of "claim$i")" -eq 0 ] || claim_rc=1
+	mrs="$mrs $(ratio mmap-write "$tmp/claim$i.out")"
+	wrs="$wrs $(ratio write "$tmp/claim$i.out")"
+done
+# shellcheck disable=SC2086
+mr=$(median3 $mrs)
+# shellcheck disable=SC2086
+wr=$(median3 $wrs)
+diag "p50(1M) / p50(4K), --work none --consume none, 3 runs: mmap-write$mrs; write$wrs"
+diag "medians: mmap-write $mr (threshold < $MMAP_RATIO_MAX), write $wr (threshold > $COPY_RATIO_MIN)"
+case "$mrs$wrs" in *'?'*) claim_rc=1 ;; esac
+if [ "$claim_rc" -eq 0 ] &&
+	awk -v r="$mr" -v t="$MMAP_RATIO_MAX" 'BEGIN { exit !(r < t) }'; then
+	ok "zero-copy: mmap-write per-op time does not grow with size (median ratio $mr < $MMAP_RATIO_MAX)"
+else
+	not_ok "zero-copy: mmap-write per-op time does not grow with size (median ratio $mr)"
+	diag_file "$tmp/claim1.err"
+fi
+if [ "$claim_rc" -eq 0 ] &&
+	awk -v r="$wr" -v t="$COPY_RATIO_MIN" 'BEGIN { exit !(r > t) }'; then
+	ok "copy path: write per-op time grows with size (median ratio $wr > $COPY_RATIO_MIN)"
+else
+	not_ok "copy path: write per-op time grows with size (median ratio $wr)"
+fi
+
+finish

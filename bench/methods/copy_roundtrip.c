@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * copy-roundtrip: produce, pwrite() to the kernel, pread() the same range
+ * back into a second user buffer, consume.  Two copies per operation.
+ */
+#include <unistd.h>
+
+#include "kx_pattern.h"
+#include "method.h"
+
+static int setup(struct kx_ctx *c)
+{
+	return kx_need_ubufs(c, 1);
+}
+
+static int run(struct kx_ctx *c, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		ssize_t r;
+
+		kx_produce(c->consume, c->ubuf, c->size, c->iter++);
+		r = pwrite(c->fd, c->ubuf, c->size, (off_t)c->dev_off);
+		if (r != (ssize_t)c->size)
+			return kx_io_fail(c, "pwrite", r);
+		r = pread(c->fd, c->ubuf2, c->size, (off_t)c->dev_off);
+		if (r != (ssize_t)c->size)
+			return kx_io_fail(c, "pread", r);
+		kx_consume(c->consume, c->ubuf2, c->size);
+	}
+	return 0;
+}
+
+static int verify(struct kx_ctx *c, uint32_t seed)
+{
+	uint32_t kcsum;
+	ssize_t r;
+
+	if (kx_dev_load(c, seed, 1))
+		return -1;
+	kx_pattern_fill(c->ubuf, c->dev_off, c->size, seed);
+	r = pwrite(c->fd, c->ubuf, c->size, (off_t)c->dev_off);
+	if (r != (ssize_t)c->size)
+		return kx_io_fail(c, "pwrite", r);
+	if (kx_last_csum(c, &kcsum) ||
+	    kx_check_sent_csum(c, c->ubuf, kcsum, "pwrite"))
+		return -1;
+	kx_poison(c->ubuf2, c->dev_off, c->size, seed);
+	r = pread(c->fd, c->ubuf2, c->size, (off_t)c->dev_off);
+	if (r != (ssize_t)c->size)
+		return kx_io_fail(c, "pread", r);
+	if (kx_last_csum(c, &kcsum))
+		return -1;
+	return kx_check_received(c, c->ubuf2, seed, kcsum,
+				 "data read back after pwrite");
+}
+
+const struct kx_method kx_method_copy_roundtrip = {
+	.name = "copy-roundtrip",
+	.path = KX_PATH_COPY,
+	.dir = KX_DIR_ROUNDTRIP,
+	.flags = KXM_DEVICE | KXM_CONSUME | KXM_WORK,
+	.summary = "produce, pwrite(), pread() back into a second buffer, consume",
+	.setup = setup,
+	.run = run,
+	.verify = verify,
+};

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared by mmap-setup and mmap-fault: fresh mappings, not the kept one. */
+#ifndef KX_MMAP_COMMON_H
+#define KX_MMAP_COMMON_H
+
+#include "method.h"
+
+/* One load from every page: a read fault on each untouched one. */
+static inline void kx_touch_pages(const unsigned char *p, size_t len,
+				  size_t page)
+{
+	unsigned int acc = 0;
+
+	for (size_t i = 0; i < len; i += page)
+		acc += ((const volatile unsigned char *)p)[i];
+	kx_sink = acc;
+}
+
+/*
+ * A fresh mapping shows what the buffer holds, and what is stored through
+ * it reaches the buffer.
+ */
+int kx_verify_fresh_mapping(struct kx_ctx *c, uint32_t seed);
+
+#endif

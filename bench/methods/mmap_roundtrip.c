@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmap-roundtrip: produce in the mapping, KXFER_IOC_SUBMIT, then
+ * KXFER_IOC_FETCH the same range and consume it from the mapping.
+ */
+#include "kx_pattern.h"
+#include "method.h"
+
+static int setup(struct kx_ctx *c)
+{
+	return kx_need_map(c);
+}
+
+static int run(struct kx_ctx *c, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		kx_produce(c->consume, c->map, c->size, c->iter++);
+		if (kx_submit(c, NULL) || kx_fetch(c, NULL))
+			return -1;
+		kx_consume(c->consume, c->map, c->size);
+	}
+	return 0;
+}
+
+static int verify(struct kx_ctx *c, uint32_t seed)
+{
+	uint32_t kcsum;
+
+	if (kx_dev_load(c, seed, 1))
+		return -1;
+	kx_pattern_fill(c->map, c->dev_off, c->size, seed);
+	if (kx_submit(c, &kcsum) ||
+	    kx_check_sent_csum(c, c->map, kcsum, "KXFER_IOC_SUBMIT"))
+		return -1;
+	if (kx_fetch(c, &kcsum))
+		return -1;
+	return kx_check_received(c, c->map, seed, kcsum,
+				 "mapping after SUBMIT and FETCH");
+}
+
+const struct kx_method kx_method_mmap_roundtrip = {
+	.name = "mmap-roundtrip",
+	.path = KX_PATH_MMAP,
+	.dir = KX_DIR_ROUNDTRIP,
+	.flags = KXM_DEVICE | KXM_MMAP | KXM_CONSUME | KXM_WORK,
+	.summary = "produce in the mapping, SUBMIT, FETCH, consume from the mapping",
+	.setup = setup,
+	.run = run,
+	.verify = verify,
+};

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmap-write: the user produces the data directly in its persistent
+ * MAP_SHARED mapping of the buffer, then hands the range to the kernel
+ * with KXFER_IOC_SUBMIT.  No byte is copied.
+ */
+#include "kx_pattern.h"
+#include "method.h"
+
+static int setup(struct kx_ctx *c)
+{
+	return kx_need_map(c);
+}
+
+static int run(struct kx_ctx *c, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		kx_produce(c->consume, c->map, c->size, c->iter++);
+		if (kx_submit(c, NULL))
+			return -1;
+	}
+	return 0;
+}
+
+static int verify(struct kx_ctx *c, uint32_t seed)
+{
+	uint32_t kcsum;
+
+	if (kx_dev_load(c, seed, 1))
+		return -1;
+	kx_pattern_fill(c->map, c->dev_off, c->size, seed);
+	if (kx_submit(c, &kcsum) ||
+	    kx_check_sent_csum(c, c->map, kcsum, "KXFER_IOC_SUBMIT"))
+		return -1;
+	return kx_dev_expect(c, seed, "buffer after writing the mapping");
+}
+
+const struct kx_method kx_method_mmap_write = {
+	.name = "mmap-write",
+	.path = KX_PATH_MMAP,
+	.dir = KX_DIR_TO_KERNEL,
+	.flags = KXM_DEVICE | KXM_MMAP | KXM_CONSUME | KXM_WORK,
+	.summary = "produce data in the mapped buffer, then KXFER_IOC_SUBMIT",
+	.setup = setup,
+	.run = run,
+	.verify = verify,
+};

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * read: pread() of size bytes at the thread's fixed buffer offset into a
+ * user buffer (copy_to_user), then the user consumes them.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "method.h"
+
+static int setup(struct kx_ctx *c)
+{
+	return kx_need_ubufs(c, 0);
+}
+
+static int run(struct kx_ctx *c, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		ssize_t r = pread(c->fd, c->ubuf, c->size, (off_t)c->dev_off);
+
+		if (r != (ssize_t)c->size)
+			return kx_io_fail(c, "pread", r);
+		kx_consume(c->consume, c->ubuf, c->size);
+	}
+	return 0;
+}
+
+static int verify(struct kx_ctx *c, uint32_t seed)
+{
+	uint32_t kcsum;
+	ssize_t r;
+
+	if (kx_dev_load(c, seed, 0))
+		return -1;
+	kx_poison(c->ubuf, c->dev_off, c->size, seed);
+	r = pread(c->fd, c->ubuf, c->size, (off_t)c->dev_off);
+	if (r != (ssize_t)c->size)
+		return kx_io_fail(c, "pread", r);
+	if (kx_last_csum(c, &kcsum))
+		return -1;
+	return kx_check_received(c, c->ubuf, seed, kcsum, "data from pread");
+}
+
+const struct kx_method kx_method_read = {
+	.name = "read",
+	.path = KX_PATH_COPY,
+	.dir = KX_DIR_FROM_KERNEL,
+	.flags = KXM_DEVICE | KXM_CONSUME | KXM_WORK,
+	.summary = "pread() into a user buffer, then consume it",
+	.setup = setup,
+	.run = run,
+	.verify = verify,
+};

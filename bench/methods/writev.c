@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * writev: like write, but pwritev() with a single iovec covering all size
+ * bytes: the write_iter/copy_from_iter path.
+ */
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "kx_pattern.h"
+#include "method.h"
+
+static int setup(struct kx_ctx *c)
+{
+	return kx_need_ubufs(c, 0);
+}
+
+static int run(struct kx_ctx *c, uint64_t n)
+{
+	struct iovec iov = { .iov_base = c->ubuf, .iov_len = c->size };
+
+	for (uint64_t i = 0; i < n; i++) {
+		ssize_t r;
+
+		kx_produce(c->consume, c->ubuf, c->size, c->iter++);
+		r = pwritev(c->fd, &iov, 1, (off_t)c->dev_off);
+		if (r != (ssize_t)c->size)
+			return kx_io_fail(c, "pwritev", r);
+	}
+	return 0;
+}
+
+static int verify(struct kx_ctx *c, uint32_t seed)
+{
+	struct iovec iov = { .iov_base = c->ubuf, .iov_len = c->size };
+	uint32_t kcsum;
+	ssize_t r;
+
+	if (kx_dev_load(c, seed, 1))
+		return -1;
+	kx_pattern_fill(c->ubuf, c->dev_off, c->size, seed);
+	r = pwritev(c->fd, &iov, 1, (off_t)c->dev_off);
+	if (r != (ssize_t)c->size)
+		return kx_io_fail(c, "pwritev", r);
+	if (kx_last_csum(c, &kcsum) ||
+	    kx_check_sent_csum(c, c->ubuf, kcsum, "pwritev"))
+		return -1;
+	return kx_dev_expect(c, seed, "buffer after pwritev");
+}
+
+const struct kx_method kx_method_writev = {
+	.name = "writev",
+	.path = KX_PATH_COPY,
+	.dir = KX_DIR_TO_KERNEL,
+	.flags = KXM_DEVICE | KXM_ITER | KXM_CONSUME | KXM_WORK,
+	.summary = "produce data, then pwritev() with one iovec (write_iter path)",
+	.setup = setup,
+	.run = run,
+	.verify = verify,
+};

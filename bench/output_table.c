@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+
+#include "compare.h"
+#include "output.h"
+#include "sizes.h"
+
+void kx_format_ns(double ns, char *buf, size_t len)
+{
+	if (ns < 1e3)
+		snprintf(buf, len, "%.1f ns", ns);
+	else if (ns < 1e6)
+		snprintf(buf, len, "%.2f us", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(buf, len, "%.2f ms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2f s", ns / 1e9);
+}
+
+void kx_write_table(FILE *f, const struct kx_meta *m,
+		    const struct kx_result *r, size_t n)
+{
+	const char *pg = kx_meta_get(m, "page_size");
+	unsigned long long page = pg ? strtoull(pg, NULL, 10) : 0;
+	char sz[32], c[6][32];
+	int notes = 0;
+
+	for (size_t i = 0; i < m->n; i++)
+		fprintf(f, "# %s: %s\n", m->items[i].key, m->items[i].value);
+	fprintf(f, "\n%-15s %6s %3s %10s %11s %11s %11s %11s %11s %10s\n",
+		"method", "size", "thr", "ops", "p50", "p90", "p99", "min",
+		"MAD", "MB/s@p50");
+	for (size_t i = 0; i < n; i++) {
+		const struct kx_result *x = &r[i];
+
+		kx_format_size(x->size, sz, sizeof(sz));
+		kx_format_ns(x->st.p50, c[0], sizeof(c[0]));
+		kx_format_ns(x->st.p90, c[1], sizeof(c[1]));
+		kx_format_ns(x->st.p99, c[2], sizeof(c[2]));
+		kx_format_ns(x->st.min, c[3], sizeof(c[3]));
+		kx_format_ns(x->st.mad, c[4], sizeof(c[4]));
+		if (x->no_data)
+			snprintf(c[5], sizeof(c[5]), "-");
+		else
+			snprintf(c[5], sizeof(c[5]), "%.1f",
+				 x->bytes_per_s / 1e6);
+		fprintf(f, "%-15s %6s %3u %10llu %11s %11s %11s %11s %11s %10s\n",
+			x->method, sz, x->threads,
+			(unsigned long long)x->iterations, c[0], c[1], c[2],
+			c[3], c[4], c[5]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct kx_result *x = &r[i];
+
+		if (x->faults_per_op < 0)
+			continue;
+		if (!notes++)
+			fputs("\nPage faults counted by the driver per operation (timed part):\n",
+			      f);
+		kx_format_size(x->size, sz, sizeof(sz));
+		fprintf(f, "  %-12s %6s %8.2f", x->method, sz,
+			x->faults_per_op);
+		if (page)
+			fprintf(f, "  (the mapping has %llu page%s)",
+				(x->size + page - 1) / page,
+				x->size > page ? "s" : "");
+		fputc('\n', f);
+	}
+	kx_write_comparisons(f, r, n);
+}

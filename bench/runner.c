@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Timing discipline (after lmbench): the clock is read only around whole
+ * batches that last at least target_ns (>= 1000x the clock's cost), the
+ * per-operation time is batch time / batch size, and a warm-up at the
+ * final batch size precedes every measurement, so caches, TLB, branch
+ * predictors and the CPU's frequency have settled.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "buffers.h"
+#include "device.h"
+#include "runner.h"
+#include "timing.h"
+
+/* Seeds of the patterns --verify moves; any two distinct values do. */
+#define VERIFY_SEED_A	0x6b786672U
+#define VERIFY_SEED_B	0x13579bdfU
+#define FILL_SEED_BASE	0x5eed0000U
+
+struct point;
+
+struct worker {
+	struct point *pt;
+	struct kx_ctx ctx;
+	int cpu;
+	double *samples;
+	size_t nsamples, cap;
+	uint64_t ops, batch;
+	pthread_t tid;
+};
+
+struct point {
+	const struct kx_run_params *rp;
+	const struct kx_method *m;
+	pthread_barrier_t bar;
+	int abort;			/* atomic: a thread failed */
+	struct worker *w;
+	/* Threads wait here until all exist (or creating one failed). */
+	pthread_mutex_t gate_lock;
+	pthread_cond_t gate_cond;
+	int gate;			/* 0 wait, 1 go, -1 give up */
+	unsigned int done;		/* atomic: threads with enough samples */
+	int count_faults;
+	double faults0, faults1;	/* driver fault counter around timing */
+};
+
+uint64_t kx_thread_stride(uint64_t size, size_t page)
+{
+	/* Page aligned: own pages, no shared cache lines, mappable. */
+	return (size + page - 1) / page * page;
+}
+
+static void set_abort(struct point *pt)
+{
+	__atomic_store_n(&pt->abort, 1, __ATOMIC_RELAXED);
+}
+
+static int aborted(struct point *pt)
+{
+	return __atomic_load_n(&pt->abort, __ATOMIC_RELAXED);
+}
+
+/*
+ * Every thread passes every sync, failed or not, and all of them return
+ * the same verdict: abort is only set during phase work, never between
+ * the two barriers, so a thread that fails early in the next phase cannot
+ * make a slower one skip this sync and leave the others waiting forever.
+ */
+static int sync_phase(struct point *pt)
+{
+	int stop;
+
+	if (pt->rp->threads == 1)
+		return aborted(pt);
+	pthread_barrier_wait(&pt->bar);
+	stop = aborted(pt);
+	pthread_barrier_wait(&pt->bar);
+	return stop;
+}
+
+static int push_sample(struct worker *w, double ns)
+{
+	if (w->nsamples == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 1024;
+		double *s = realloc(w->samples, cap * sizeof(*s));
+
+		if (!s)
+			return kx_fail(&w->ctx, "out of memory for samples");
+		w->samples = s;
+		w->cap = cap;
+	}
+	w->samples[w->nsamples++] = ns;
+	return 0;
+}
+
+/* One sample of n operations; only run() is inside the clock reads. */
+static int timed_batch(struct worker *w, uint64_t n, uint64_t *ns)
+{
+	const struct kx_method *m = w->pt->m;
+	uint64_t t0, t1;
+
+	if (m->prepare && m->prepare(&w->ctx, n))
+		return -1;
+	t0 = kx_now_ns();
+	if (m->run(&w->ctx, n))
+		return -1;
+	t1 = kx_now_ns();
+	if (m->finish && m->finish(&w->ctx, n))
+		return -1;
+	*ns = t1 - t0;
+	return 0;
+}
+
+static uint64_t grow_batch(uint64_t batch, uint64_t ns, uint64_t target,
+			   uint64_t max)
+{
+	uint64_t next;
+
+	if (!ns)
+		next = batch * 10;
+	else
+		/* Aim 25% past the target; at most 10x per step. */
+		next = (uint64_t)((double)batch * 1.25 * (double)target /
+				  (double)ns) + 1;
+	if (next > batch * 10)
+		next = batch * 10;
+	if (next <= batch)
+		next = batch + 1;
+	if (max && next > max)
+		next = max;
+	return next;
+}
+
+/*
+ * Warm-up: double the batch (roughly) until one batch lasts target_ns,
+ * then keep running at that size until a quarter of min_time has passed.
+ */
+static int warm_up(struct worker *w)
+{
+	const struct kx_run_params *rp = w->pt->rp;
+	uint64_t max = w->pt->m->max_batch;
+	uint64_t warm_ns = (uint64_t)(rp->min_time_s * 0.25 * 1e9);
+	uint64_t start = kx_now_ns(), ns;
+	uint64_t batch = 1;
+
+	for (;;) {
+		int sized;
+
+		if (aborted(w->pt))
+			return -1;
+		if (timed_batch(w, batch, &ns))
+			return -1;
+		sized = ns >= rp->target_ns || (max && batch >= max);
+		if (!sized) {
+			batch = grow_batch(batch, ns, rp->target_ns, max);
+			continue;
+		}
+		if (kx_now_ns() - start >= warm_ns)
+			break;
+	}
+	w->batch = batch;
+	return 0;
+}
+
+/*
+ * Timed samples until this thread has min_time of *measured* time (time
+ * lost outside the samples, e.g. to a preempted VM, does not count) and
+ * min_samples samples.  Threads go on until all of them are done, so
+ * that every sample is taken with all threads running.
+ */
+static int measure(struct worker *w)
+{
+	const struct kx_run_params *rp = w->pt->rp;
+	uint64_t want_ns = (uint64_t)(rp->min_time_s * 1e9);
+	uint64_t timed = 0, ns;
+	int counted = 0;
+
+	while (!aborted(w->pt) &&
+	       __atomic_load_n(&w->pt->done, __ATOMIC_RELAXED) <
+	       rp->threads) {
+		if (timed_batch(w, w->batch, &ns))
+			return -1;
+		if (push_sample(w, (double)ns / (double)w->batch))
+			return -1;
+		w->ops += w->batch;
+		timed += ns;
+		if (!counted && timed >= want_ns &&
+		    w->nsamples >= rp->min_samples) {
+			counted = 1;
+			__atomic_add_fetch(&w->pt->done, 1, __ATOMIC_RELAXED);
+		}
+	}
+	return 0;
+}
+
+static int pin(struct worker *w)
+{
+	cpu_set_t set;
+
+	if (w->cpu < 0)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(w->cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		return kx_fail(&w->ctx, "cannot pin to cpu %d: %s", w->cpu,
+			       strerror(errno));
+	return 0;
+}
+
+static int open_fds(struct worker *w)
+{
+	struct kx_ctx *c = &w->ctx;
+	const struct kx_cfg *cfg = c->cfg;
+	int ret;
+
+	c->fd = open(cfg->device, O_RDWR | O_CLOEXEC);
+	if (c->fd < 0)
+		return kx_fail(c, "%s: %s", cfg->device, strerror(errno));
+	ret = kx_dev_set_mode(c->fd, cfg->work, c->fill_seed);
+	if (ret)
+		return kx_fail(c, "KXFER_IOC_SET_MODE work=%s: %s",
+			       kx_work_name(cfg->work), strerror(-ret));
+	if (!cfg->verify)
+		return 0;
+	c->vfd = open(cfg->device, O_RDWR | O_CLOEXEC);
+	if (c->vfd < 0)
+		return kx_fail(c, "%s: %s", cfg->device, strerror(errno));
+	ret = kx_dev_set_mode(c->vfd, KXFER_WORK_NONE, 0);
+	if (ret)
+		return kx_fail(c, "KXFER_IOC_SET_MODE: %s", strerror(-ret));
+	return 0;
+}
+
+static int do_verify(struct worker *w, uint32_t seed, const char *when)
+{
+	struct kx_ctx *c = &w->ctx;
+	char prefix[64];
+	size_t pre;
+
+	if (!w->pt->m->verify(c, seed))
+		return 0;
+	/* Prefix the method's message with when it failed. */
+	pre = (size_t)snprintf(prefix, sizeof(prefix), "verify %s: ", when);
+	memmove(c->err + pre, c->err, sizeof(c->err) - pre - 1);
+	memcpy(c->err, prefix, pre);
+	c->err[sizeof(c->err) - 1] = '\0';
+	return -1;
+}
+
+static int wait_gate(struct point *pt)
+{
+	int gate;
+
+	if (pt->rp->threads == 1)
+		return 1;
+	pthread_mutex_lock(&pt->gate_lock);
+	while (!pt->gate)
+		pthread_cond_wait(&pt->gate_cond, &pt->gate_lock);
+	gate = pt->gate;
+	pthread_mutex_unlock(&pt->gate_lock);
+	return gate > 0;
+}
+
+static void open_gate(struct point *pt, int go)
+{
+	pthread_mutex_lock(&pt->gate_lock);
+	pt->gate = go ? 1 : -1;
+	pthread_cond_broadcast(&pt->gate_cond);
+	pthread_mutex_unlock(&pt->gate_lock);
+}
+
+/* Driver-counted page faults so far, or -1 when there are no stats. */
+static double fault_count(const struct kx_cfg *cfg)
+{
+	struct kxfer_stats st;
+	double n = -1;
+	int fd;
+
+	if (!cfg->have_device || !(cfg->info.features & KXFER_FEAT_STATS))
+		return -1;
+	fd = open(cfg->device, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (!ioctl(fd, KXFER_IOC_GET_STATS, &st))
+		n = (double)st.calls[KXFER_PATH_FAULT];
+	close(fd);
+	return n;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct point *pt = w->pt;
+	const struct kx_method *m = pt->m;
+	struct kx_ctx *c = &w->ctx;
+	int verify = c->cfg->verify;
+	int ok;
+
+	if (!wait_gate(pt))
+		return NULL;
+	ok = !pin(w) &&
+	     (!(m->flags & KXM_DEVICE) || !open_fds(w)) &&
+	     !m->setup(c);
+	if (!ok)
+		set_abort(pt);
+	if (sync_phase(pt))
+		return NULL;
+
+	if (verify && (do_verify(w, VERIFY_SEED_A, "before timing") ||
+		       do_verify(w, VERIFY_SEED_B, "before timing")))
+		set_abort(pt);
+	if (sync_phase(pt))
+		return NULL;
+
+	if (warm_up(w))
+		set_abort(pt);
+	if (sync_phase(pt))
+		return NULL;
+
+	/* Only timed batches run between the two counter reads. */
+	if (pt->count_faults && !w->ctx.thread)
+		pt->faults0 = fault_count(c->cfg);
+	if (sync_phase(pt))
+		return NULL;
+	if (measure(w))
+		set_abort(pt);
+	if (sync_phase(pt))
+		return NULL;
+	if (pt->count_faults && !w->ctx.thread)
+		pt->faults1 = fault_count(c->cfg);
+	/* The verification's own faults must not reach faults1. */
+	if (sync_phase(pt))
+		return NULL;
+
+	/* Catches threads that wrote outside their own range meanwhile. */
+	if (verify && do_verify(w, VERIFY_SEED_A ^ VERIFY_SEED_B,
+				"after timing"))
+		set_abort(pt);
+	return NULL;
+}
+
+static void worker_cleanup(struct worker *w)
+{
+	struct kx_ctx *c = &w->ctx;
+
+	if (w->pt->m->teardown)
+		w->pt->m->teardown(c);
+	kx_buf_free(c->ubuf, c->ubuf_len);
+	kx_buf_free(c->ubuf2, c->ubuf_len);
+	if (c->map)
+		munmap(c->map, c->map_len);
+	for (int i = 0; i < 2; i++)
+		if (c->aux_fd[i] >= 0)
+			close(c->aux_fd[i]);
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->vfd >= 0)
+		close(c->vfd);
+	free(w->samples);
+}
+
+static int summarise(struct point *pt, size_t size, struct kx_result *res)
+{
+	const struct kx_run_params *rp = pt->rp;
+	const struct kx_method *m = pt->m;
+	size_t total = 0, k = 0;
+	double *all;
+	int ret;
+
+	for (unsigned int t = 0; t < rp->threads; t++)
+		total += pt->w[t].nsamples;
+	all = malloc((total ? total : 1) * sizeof(*all));
+	if (!all)
+		return -1;
+	memset(res, 0, sizeof(*res));
+	for (unsigned int t = 0; t < rp->threads; t++) {
+		memcpy(all + k, pt->w[t].samples,
+		       pt->w[t].nsamples * sizeof(*all));
+		k += pt->w[t].nsamples;
+		res->iterations += pt->w[t].ops;
+	}
+	ret = kx_stats_compute(all, total, &res->st);
+	free(all);
+	if (ret)
+		return -1;
+
+	res->method = m->name;
+	res->path = kx_path_name(m->path);
+	res->direction = kx_dir_name(m->dir);
+	res->consume = m->flags & KXM_CONSUME ?
+		       kx_consume_name(rp->cfg->consume) : "n/a";
+	res->work = m->flags & KXM_WORK ? kx_work_name(rp->cfg->work) : "n/a";
+	res->size = size;
+	res->threads = rp->threads;
+	res->batch = pt->w[0].batch;
+	res->bytes_per_s = res->st.p50 > 0 ?
+		(double)rp->threads * (double)size * 1e9 / res->st.p50 : 0;
+	res->faults_per_op = -1;
+	res->no_data = !!(m->flags & KXM_NO_DATA);
+	return 0;
+}
+
+int kx_run_point(const struct kx_run_params *rp, const struct kx_method *m,
+		 size_t size, struct kx_result *res, char *err,
+		 size_t errlen)
+{
+	struct point pt = {
+		.rp = rp, .m = m, .faults0 = -1, .faults1 = -1,
+		.count_faults = m->dir == KX_DIR_SETUP,
+	};
+	const struct kx_cfg *cfg = rp->cfg;
+	uint64_t stride = kx_thread_stride(size, cfg->page_size);
+	unsigned int started = 0;
+	int ret = -1;
+
+	pt.w = calloc(rp->threads, sizeof(*pt.w));
+	if (!pt.w) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (unsigned int t = 0; t < rp->threads; t++) {
+		struct worker *w = &pt.w[t];
+
+		w->pt = &pt;
+		w->cpu = rp->cpus[t];
+		w->ctx.cfg = cfg;
+		w->ctx.m = m;
+		w->ctx.size = size;
+		w->ctx.thread = t;
+		w->ctx.consume = m->flags & KXM_CONSUME ? cfg->consume :
+							   KX_CONSUME_NONE;
+		w->ctx.dev_off = (m->flags & KXM_DEVICE) ? t * stride : 0;
+		w->ctx.fd = w->ctx.vfd = -1;
+		w->ctx.aux_fd[0] = w->ctx.aux_fd[1] = -1;
+		w->ctx.fill_seed = FILL_SEED_BASE + t;
+	}
+
+	if (rp->threads == 1) {
+		worker_main(&pt.w[0]);
+	} else {
+		pthread_barrier_init(&pt.bar, NULL, rp->threads);
+		pthread_mutex_init(&pt.gate_lock, NULL);
+		pthread_cond_init(&pt.gate_cond, NULL);
+		for (started = 0; started < rp->threads; started++)
+			if (pthread_create(&pt.w[started].tid, NULL,
+					   worker_main, &pt.w[started]))
+				break;
+		open_gate(&pt, started == rp->threads);
+		for (unsigned int t = 0; t < started; t++)
+			pthread_join(pt.w[t].tid, NULL);
+		pthread_barrier_destroy(&pt.bar);
+		pthread_mutex_destroy(&pt.gate_lock);
+		pthread_cond_destroy(&pt.gate_cond);
+		if (started < rp->threads) {
+			snprintf(err, errlen, "cannot start %u threads: %s",
+				 rp->threads, strerror(EAGAIN));
+			goto out;
+		}
+	}
+
+	if (aborted(&pt)) {
+		for (unsigned int t = 0; t < rp->threads; t++)
+			if (pt.w[t].ctx.err[0]) {
+				snprintf(err, errlen,
+					 "%s, size %zu, thread %u: %s",
+					 m->name, size, t, pt.w[t].ctx.err);
+				break;
+			}
+		goto out;
+	}
+	if (summarise(&pt, size, res)) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (pt.faults0 >= 0 && pt.faults1 >= pt.faults0 && res->iterations)
+		res->faults_per_op = (pt.faults1 - pt.faults0) /
+				     (double)res->iterations;
+	ret = 0;
+out:
+	for (unsigned int t = 0; t < rp->threads; t++)
+		worker_cleanup(&pt.w[t]);
+	free(pt.w);
+	return ret;
+}

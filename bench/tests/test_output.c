@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/* CSV and JSON writers: escaping, the contract's header, valid JSON. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_check.h"
+#include "output.h"
+#include "tap.h"
+
+typedef void (*str_writer)(FILE *f, const char *s);
+
+static char *capture_str(str_writer w, const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	w(f, s);
+	fclose(f);
+	return buf;
+}
+
+static void esc(str_writer w, const char *name, const char *in,
+		const char *want)
+{
+	char *got = capture_str(w, in);
+	char shown[64];
+	size_t k = 0;
+
+	/* The test name must stay on one TAP line. */
+	for (const char *p = want; *p && k + 3 < sizeof(shown); p++) {
+		if (*p == '\n') {
+			shown[k++] = '\\';
+			shown[k++] = 'n';
+		} else {
+			shown[k++] = *p;
+		}
+	}
+	shown[k] = '\0';
+	if (!tap_ok(got && !strcmp(got, want), "%s escapes to %s", name,
+		    shown))
+		tap_diag("got [%s]", got ? got : "(null)");
+	free(got);
+}
+
+static struct kx_result sample(const char *method, uint64_t size)
+{
+	struct kx_result r = {
+		.method = method, .path = "copy", .direction = "to_kernel",
+		.consume = "touch", .work = "none", .size = size,
+		.threads = 1, .iterations = 1000,
+		.st = { .samples = 10, .min = 100, .p50 = 200, .p90 = 250,
+			.p99 = 300, .p999 = 310, .max = 400, .mean = 210,
+			.stddev = 20.5, .mad = 10 },
+		.bytes_per_s = (double)size * 1e9 / 200,
+		.faults_per_op = -1,
+	};
+
+	return r;
+}
+
+static void fake_meta(struct kx_meta *m)
+{
+	memset(m, 0, sizeof(*m));
+	kx_meta_set(m, "tool_version", "v1-2-gabc");
+	kx_meta_set(m, "label", "two\nlines, \"quoted\"\ttab");
+	kx_meta_num(m, "page_size", "4096");
+	kx_meta_num(m, "clock_overhead_ns", "21.5");
+}
+
+void test_output(void)
+{
+	struct kx_result r[2] = { sample("write", 4096),
+				  sample("weird,\"name\"", 64) };
+	struct kx_meta m;
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *f;
+	int meta_lines = 0, header_ok = 0, rows = 0, row0_ok = 0;
+
+	esc(kx_csv_field, "csv", "plain", "plain");
+	esc(kx_csv_field, "csv", "a,b", "\"a,b\"");
+	esc(kx_csv_field, "csv", "say \"hi\"", "\"say \"\"hi\"\"\"");
+	esc(kx_csv_field, "csv", "two\nlines", "\"two\nlines\"");
+	esc(kx_json_string, "json", "plain", "\"plain\"");
+	esc(kx_json_string, "json", "a\"b\\c", "\"a\\\"b\\\\c\"");
+	esc(kx_json_string, "json", "nl\n tab\t cr\r",
+	    "\"nl\\n tab\\t cr\\r\"");
+	esc(kx_json_string, "json", "\x01\x1f", "\"\\u0001\\u001f\"");
+	esc(kx_json_string, "json", "caf\xc3\xa9", "\"caf\xc3\xa9\"");
+
+	/* CSV document. */
+	fake_meta(&m);
+	f = open_memstream(&buf, &len);
+	kx_write_csv(f, &m, r, 2);
+	fclose(f);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#') {
+			meta_lines++;
+			continue;
+		}
+		if (!header_ok) {
+			/* Spelled out here, not taken from the writer. */
+			header_ok = !strcmp(line,
+				"method,path,direction,size_bytes,threads,consume,work,iterations,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,stddev_ns,mad_ns,bytes_per_s_p50");
+			continue;
+		}
+		if (!rows++)
+			row0_ok = !strcmp(line,
+				"write,copy,to_kernel,4096,1,touch,none,1000,100.00,200.00,250.00,300.00,310.00,400.00,210.00,20.50,10.00,20480000000");
+		else
+			tap_ok(!strncmp(line, "\"weird,\"\"name\"\"\",copy,", 22),
+			       "csv: odd method name quoted");
+	}
+	tap_ok(meta_lines == 4, "csv: 4 metadata lines, newline in a value kept on one line");
+	tap_ok(header_ok, "csv: header is the contract's");
+	tap_ok(row0_ok, "csv: row fields and number format");
+	tap_ok(rows == 2, "csv: one row per result");
+	free(buf);
+
+	/* JSON document. */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	kx_write_json(f, &m, r, 2);
+	fclose(f);
+	if (!tap_ok(!json_check(buf), "json: output is valid JSON"))
+		tap_diag("%s", buf);
+	tap_ok(strstr(buf, "\"page_size\": 4096") != NULL,
+	       "json: numeric metadata is a number");
+	tap_ok(strstr(buf, "\"label\": \"two\\nlines, \\\"quoted\\\"\\ttab\"") != NULL,
+	       "json: string metadata escaped");
+	tap_ok(strstr(buf, "\"p50_ns\": 200.00") && strstr(buf, "\"size_bytes\": 4096") &&
+	       strstr(buf, "\"bytes_per_s_p50\": 20480000000"),
+	       "json: result fields");
+	free(buf);
+
+	/* No results still makes a valid document. */
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	kx_write_json(f, &m, r, 0);
+	fclose(f);
+	tap_ok(!json_check(buf), "json: empty results is valid JSON");
+	free(buf);
+
+	tap_ok(json_check("{\"a\": [1, 2,]}") == -1 &&
+	       json_check("{\"a\": nan}") == -1 &&
+	       json_check("{\"a\": \"x\n\"}") == -1,
+	       "json checker rejects bad JSON (trailing comma, nan, raw newline)");
+
+	{
+		char b[32];
+
+		kx_format_ns(812.04, b, sizeof(b));
+		tap_ok(!strcmp(b, "812.0 ns"), "format ns: 812.0 ns");
+		kx_format_ns(12345, b, sizeof(b));
+		tap_ok(!strcmp(b, "12.35 us") || !strcmp(b, "12.34 us"),
+		       "format ns: 12.3x us");
+		kx_format_ns(4.56e6, b, sizeof(b));
+		tap_ok(!strcmp(b, "4.56 ms"), "format ns: 4.56 ms");
+	}
+	kx_meta_free(&m);
+}
