@@ -22,7 +22,7 @@ export ARCH CROSS_COMPILE
 TOP := $(CURDIR)
 KBUILD_ARGS := -C $(KDIR) M=$(TOP)/driver $(if $(W),W=$(W)) $(if $(C),C=$(C))
 
-.PHONY: all module tools clean test bench plot compare dist help
+.PHONY: all module tools clean test help
 
 all: module tools
 
@@ -43,3 +43,6 @@ test:
 
 help:
 	@sed -n '3,13p' Makefile
+
+include scripts/pipeline.mk
+include scripts/board.mk

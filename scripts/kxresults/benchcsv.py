@@ -1,0 +1,206 @@
+# SPDX-License-Identifier: GPL-2.0
+"""kxfer-bench CSV (docs/CONTRACTS.md, "Benchmark CSV") into Python objects.
+
+Every problem is reported as a BenchError naming the file, the line and what
+to do, because the CSV may come from a board, a spreadsheet or a hand edit.
+"""
+import csv
+import os
+import re
+from dataclasses import dataclass, field
+
+COLUMNS = (
+    "method", "path", "direction", "size_bytes", "threads", "consume",
+    "work", "iterations", "min_ns", "p50_ns", "p90_ns", "p99_ns",
+    "p999_ns", "max_ns", "mean_ns", "stddev_ns", "mad_ns",
+    "bytes_per_s_p50",
+)
+INT_COLUMNS = ("size_bytes", "threads", "iterations")
+FLOAT_COLUMNS = ("min_ns", "p50_ns", "p90_ns", "p99_ns", "p999_ns",
+                 "max_ns", "mean_ns", "stddev_ns", "mad_ns",
+                 "bytes_per_s_p50")
+PATHS = ("copy", "mmap", "baseline")
+DIRECTIONS = ("to_kernel", "from_kernel", "roundtrip", "setup", "none")
+
+META_LINE = re.compile(r"^#\s*([^:]+?)\s*:\s?(.*)$")
+
+
+class BenchError(Exception):
+    """A results file that cannot be used, with the reason for the user."""
+
+
+@dataclass
+class Row:
+    method: str
+    path: str
+    direction: str
+    size_bytes: int
+    threads: int
+    consume: str
+    work: str
+    iterations: int
+    min_ns: float
+    p50_ns: float
+    p90_ns: float
+    p99_ns: float
+    p999_ns: float
+    max_ns: float
+    mean_ns: float
+    stddev_ns: float
+    mad_ns: float
+    bytes_per_s_p50: float
+
+
+@dataclass
+class Run:
+    """One results folder: the CSV's metadata and rows, plus meta.txt."""
+    folder: str
+    csv_path: str
+    meta: dict
+    rows: list
+    meta_txt: str = ""
+    notes: list = field(default_factory=list)
+
+    def get(self, key, default="unknown"):
+        value = self.meta.get(key, "").strip()
+        return value if value else default
+
+    @property
+    def machine(self):
+        return self.get("machine")
+
+    @property
+    def kernel(self):
+        return self.get("kernel")
+
+    @property
+    def emulated(self):
+        """True, False, or None when the CSV does not say."""
+        word = self.meta.get("emulated", "").strip().lower().split(" ")[0]
+        if word.startswith("yes"):
+            return True
+        if word.startswith("no"):
+            return False
+        return None
+
+    @property
+    def emulation_note(self):
+        """Short label for titles and headers."""
+        if self.emulated:
+            return "EMULATED (QEMU TCG): compare ratios only"
+        if self.emulated is None:
+            return "emulation unknown (no 'emulated' metadata)"
+        return "native hardware"
+
+    @property
+    def label(self):
+        """machine, kernel and emulation in one line for plot titles."""
+        text = f"{self.machine}, kernel {self.kernel}"
+        if self.emulated:
+            text += " [EMULATED]"
+        return text
+
+
+def _number(kind, text, where, column):
+    try:
+        return kind(text)
+    except ValueError:
+        pass
+    if kind is int:
+        # Spreadsheets like to write 4096.0.
+        try:
+            value = float(text)
+            if value.is_integer():
+                return int(value)
+        except ValueError:
+            pass
+    raise BenchError(f"{where}: column {column}: '{text}' is not a "
+                     f"{'whole number' if kind is int else 'number'}; "
+                     "was the file edited or cut short? Re-run "
+                     "kxfer-bench --format csv to regenerate it")
+
+
+def read_csv(path):
+    """Returns (meta dict in file order, list of Row)."""
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        raise BenchError(f"cannot read {path}: {e.strerror}") from e
+
+    meta = {}
+    header_at = None
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if line.startswith("#"):
+            m = META_LINE.match(line)
+            if m and header_at is None:
+                meta[m.group(1)] = m.group(2).strip()
+            continue
+        header_at = i
+        break
+    if header_at is None:
+        raise BenchError(f"{path}: no CSV header line; expected one "
+                         f"starting with '{','.join(COLUMNS[:3])},...' "
+                         "(docs/CONTRACTS.md)")
+
+    body = [(i + 1, line) for i, line in enumerate(lines)
+            if i >= header_at and line.strip() and not line.startswith("#")]
+    reader = csv.reader([line for _, line in body])
+    header = next(reader)
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise BenchError(f"{path}:{body[0][0]}: header lacks column(s) "
+                         f"{', '.join(missing)}; is this a kxfer-bench CSV "
+                         "(kxfer-bench --format csv)?")
+    index = {name: header.index(name) for name in COLUMNS}
+
+    rows = []
+    for (lineno, _), cells in zip(body[1:], reader):
+        where = f"{path}:{lineno}"
+        if len(cells) != len(header):
+            raise BenchError(f"{where}: {len(cells)} fields, the header "
+                             f"has {len(header)}; the file looks cut short "
+                             "or hand-edited")
+        values = {}
+        for name in COLUMNS:
+            text = cells[index[name]].strip()
+            if name in INT_COLUMNS:
+                values[name] = _number(int, text, where, name)
+            elif name in FLOAT_COLUMNS:
+                values[name] = _number(float, text, where, name)
+            else:
+                values[name] = text
+        if values["path"] not in PATHS:
+            raise BenchError(f"{where}: path '{values['path']}' is not one "
+                             f"of {', '.join(PATHS)}")
+        if values["direction"] not in DIRECTIONS:
+            raise BenchError(f"{where}: direction '{values['direction']}' "
+                             f"is not one of {', '.join(DIRECTIONS)}")
+        if values["size_bytes"] <= 0 or values["p50_ns"] <= 0:
+            raise BenchError(f"{where}: size_bytes and p50_ns must be > 0")
+        rows.append(Row(**values))
+    if not rows:
+        raise BenchError(f"{path}: header but no result rows; the "
+                         "benchmark probably failed before measuring "
+                         "anything (see its stderr)")
+    return meta, rows
+
+
+def load_run(folder):
+    """A results folder: bench.csv is required, meta.txt optional."""
+    if not os.path.isdir(folder):
+        raise BenchError(f"results folder '{folder}' does not exist")
+    csv_path = os.path.join(folder, "bench.csv")
+    if not os.path.isfile(csv_path):
+        raise BenchError(f"'{folder}' has no bench.csv; a results folder "
+                         "holds the output of kxfer-bench --format csv "
+                         "saved as bench.csv (docs/CONTRACTS.md)")
+    meta, rows = read_csv(csv_path)
+    run = Run(folder=folder, csv_path=csv_path, meta=meta, rows=rows)
+    meta_txt = os.path.join(folder, "meta.txt")
+    if os.path.isfile(meta_txt):
+        with open(meta_txt, encoding="utf-8", errors="replace") as f:
+            run.meta_txt = f.read()
+    return run

@@ -1,0 +1,284 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Data files for gnuplot and the gnuplot runs that turn them into plots.
+
+The plot logic lives in scripts/gnuplot/*.gp; this module only writes the
+series as small whitespace-separated files (kept in OUT/plotdata so that a
+user can re-run or tweak a .gp file by hand) and passes names, styles and
+titles to gnuplot.
+"""
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from . import analysis
+
+GP_DIR = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "gnuplot")
+FORMATS = ("png", "svg")
+
+# Distinguishable on screen and on a grey-scale print (with the dashes).
+COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
+           "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22")
+DASH = {"copy": 1, "mmap": 2, "baseline": 3}
+CEILING_COLOUR = "#000000"
+DATA_WARNINGS = ("Skipping data file", "no valid points", "undefined",
+                 "bad data", "No data")
+
+
+class PlotError(Exception):
+    """gnuplot missing or failing, with its message."""
+
+
+@dataclass
+class Plot:
+    name: str           # file stem: NAME.png, NAME.svg
+    caption: str
+
+
+@dataclass
+class Line:
+    """One line on a plot: a data file and its style."""
+    file: str
+    colour: str
+    dash: int
+    width: float
+    point: int
+
+
+def gp_string(text):
+    """A gnuplot double-quoted string literal."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + text.replace("\n", "\\n") + '"'
+
+
+def xtics_command(sizes):
+    """Explicit tics at the measured powers of two, labelled like --sizes;
+    every second one when there are many so that labels do not collide."""
+    sizes = sorted(set(sizes))
+    step = 1 if len(sizes) <= 12 else 2
+    shown = sizes[::step]
+    if sizes[-1] not in shown:
+        shown.append(sizes[-1])
+    tics = ", ".join(f'"{analysis.fmt_size(s)}" {s}' for s in shown)
+    return f"set xtics ({tics})"
+
+
+def _quoted(text):
+    return '"' + text.replace('"', "'") + '"'
+
+
+def write_series(path, title, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"{_quoted(title)} p50_ns p99_ns bytes_per_s min_ns "
+                "p90_ns\n")
+        for r in rows:
+            f.write(f"{r.size_bytes} {r.p50_ns:.6g} {r.p99_ns:.6g} "
+                    f"{r.bytes_per_s_p50:.6g} {r.min_ns:.6g} "
+                    f"{r.p90_ns:.6g}\n")
+
+
+def write_ratio(path, title, points):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"{_quoted(title)} speedup\n")
+        for size, speedup in points:
+            f.write(f"{size} {speedup:.6g}\n")
+
+
+class Plotter:
+    """Runs gnuplot for one output folder."""
+
+    def __init__(self, out_dir, gnuplot="gnuplot"):
+        self.out_dir = os.path.abspath(out_dir)
+        self.data_dir = os.path.join(self.out_dir, "plotdata")
+        self.gnuplot = gnuplot
+        if shutil.which(gnuplot) is None:
+            raise PlotError(f"'{gnuplot}' not found; install gnuplot "
+                            "(Debian: apt-get install gnuplot-nox) or set "
+                            "GNUPLOT=/path/to/gnuplot")
+        os.makedirs(self.data_dir, exist_ok=True)
+        # Data of an earlier run of `make plot` must not linger beside
+        # the new one.
+        for name in os.listdir(self.data_dir):
+            if name.endswith(".dat"):
+                os.remove(os.path.join(self.data_dir, name))
+
+    def data_path(self, name):
+        return os.path.join(self.data_dir, name)
+
+    def run(self, script, name, heading, subtitle, warn, sizes, lines,
+            extra=None):
+        """Renders NAME.png and NAME.svg with scripts/gnuplot/SCRIPT."""
+        variables = {
+            "gpdir": GP_DIR,
+            "datadir": self.data_dir,
+            "heading": heading,
+            "subtitle": subtitle,
+            "warn": warn,
+            "xtics": xtics_command(sizes),
+            "files": " ".join(os.path.basename(l.file) for l in lines),
+            "colours": " ".join(l.colour for l in lines),
+            "dashes": " ".join(str(l.dash) for l in lines),
+            "widths": " ".join(str(l.width) for l in lines),
+            "points": " ".join(str(l.point) for l in lines),
+        }
+        variables.update(extra or {})
+        for fmt in FORMATS:
+            out = os.path.join(self.out_dir, f"{name}.{fmt}")
+            assigns = dict(variables, fmt=fmt, out=out)
+            cmd = "; ".join(f"{k} = {gp_string(v)}"
+                            for k, v in assigns.items())
+            proc = subprocess.run(
+                [self.gnuplot, "-e", cmd, os.path.join(GP_DIR, script)],
+                capture_output=True, text=True)
+            if proc.returncode != 0:
+                raise PlotError(f"gnuplot {script} -> {out} failed:\n"
+                                f"{proc.stderr.strip()}")
+            # gnuplot reports unusable data as a warning and still exits
+            # 0; that would be an empty or partial plot.  Layout warnings
+            # are only passed on.
+            if any(w in proc.stderr for w in DATA_WARNINGS):
+                raise PlotError(f"gnuplot {script} -> {out} found bad "
+                                f"data:\n{proc.stderr.strip()}")
+            if proc.stderr.strip():
+                print(f"gnuplot {script} -> {os.path.basename(out)}: "
+                      f"{proc.stderr.strip()}", file=sys.stderr)
+            if not os.path.isfile(out) or os.path.getsize(out) == 0:
+                raise PlotError(f"gnuplot {script} wrote no {out}")
+
+
+def write_marks(plotter, stem, marks, sizes):
+    """Crossover labels for speedup.gp: (size, colour, text) into two
+    files, labels left of the middle of the x range written to the right
+    of their line and the others to its left, so none runs off the plot.
+    Labels are stacked from the bottom in size order so they never
+    overlap.  Returns the gnuplot variables xleft and xright."""
+    lo, hi = min(sizes), max(sizes)
+    middle = (lo * hi) ** 0.5
+    files = {"xleft": [], "xright": []}
+    for i, (size, colour, text) in enumerate(sorted(marks)):
+        side = "xleft" if size <= middle else "xright"
+        files[side].append(f"{size:.6g} {0.05 + 0.07 * (i % 12):.2f} "
+                           f"{int(colour[1:], 16)} {_quoted(text)}\n")
+    out = {}
+    for side, lines in files.items():
+        out[side] = ""
+        if lines:
+            path = plotter.data_path(f"{stem}__crossovers-{side}.dat")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("# size label_height colour label\n")
+                f.writelines(lines)
+            out[side] = os.path.basename(path)
+    return out
+
+
+def _style(index, path, ceiling=False):
+    if ceiling:
+        return CEILING_COLOUR, 4, 3.0, 0
+    colour = COLOURS[index % len(COLOURS)]
+    return colour, DASH.get(path, 1), 2.0, (index % 12) + 1
+
+
+def _settings(run, threads):
+    consume = run.get("consume")
+    work = run.get("work")
+    plural = "" if threads == 1 else "s"
+    return (f"{run.label}; consume={consume}, work={work}, "
+            f"{threads} thread{plural}")
+
+
+def _warn(run):
+    if run.emulated:
+        return ("EMULATED (QEMU TCG): absolute numbers are not hardware "
+                "numbers, compare ratios only")
+    if run.emulated is None:
+        return "emulation unknown: the CSV has no 'emulated' metadata"
+    return ""
+
+
+def _lines_for(plotter, prefix, series, ceiling=None):
+    lines = []
+    for i, s in enumerate(series):
+        path = plotter.data_path(f"{prefix}__{s.key}.dat")
+        write_series(path, s.title, s.rows)
+        colour, dash, width, point = _style(i, s.path)
+        lines.append(Line(path, colour, dash, width, point))
+    if ceiling:
+        path = plotter.data_path(f"{prefix}__ceiling-{ceiling.key}.dat")
+        write_series(path, f"{ceiling.title} (ceiling: one user copy)",
+                     ceiling.rows)
+        colour, dash, width, point = _style(0, "baseline", ceiling=True)
+        lines.append(Line(path, colour, dash, width, point))
+    return lines
+
+
+def plot_run(run, out_dir, gnuplot="gnuplot"):
+    """All plots of one results folder; returns [Plot] in report order."""
+    plotter = Plotter(out_dir, gnuplot)
+    rows = run.rows
+    threads = analysis.primary_threads(rows)
+    sizes = [r.size_bytes for r in rows if r.threads == threads]
+    subtitle = _settings(run, threads)
+    warn = _warn(run)
+    plots = []
+
+    ceilings = analysis.series_of(rows, threads,
+                                  methods={analysis.CEILING_METHOD})
+    ceiling = ceilings[0] if ceilings else None
+    floors = analysis.series_of(rows, threads,
+                                methods={analysis.FLOOR_METHOD})
+
+    for d in analysis.TRANSFER_DIRECTIONS:
+        series = analysis.series_of(rows, threads, direction=d)
+        if not series:
+            continue
+        title = analysis.DIRECTION_TITLES[d]
+        name = f"throughput-{d}"
+        lines = _lines_for(plotter, name, series, ceiling)
+        plotter.run("throughput.gp", name, f"Throughput, {title}",
+                    subtitle, warn, sizes, lines)
+        plots.append(Plot(name, f"Throughput {title}; solid: copy path, "
+                          "dashed: mmap path, dotted: baselines, thick "
+                          "black: memcpy ceiling"))
+
+    for d in analysis.TRANSFER_DIRECTIONS + ("setup",):
+        series = analysis.series_of(rows, threads, direction=d)
+        if not series:
+            continue
+        title = analysis.DIRECTION_TITLES[d]
+        name = f"latency-{d}"
+        lines = _lines_for(plotter, name, series + floors)
+        plotter.run("latency.gp", name, f"Time per operation, {title}",
+                    subtitle, warn, sizes, lines)
+        plots.append(Plot(name, f"Median time per operation {title}, "
+                          "whiskers up to p99"
+                          + ("; null-ioctl: the cost of entering the "
+                             "kernel at all" if floors else "")))
+
+    ratios = analysis.ratios(rows, threads)
+    if ratios:
+        lines = []
+        marks = []
+        for i, r in enumerate(ratios):
+            key = analysis.safe_name(f"{r.direction}-{r.copy}-{r.mmap}"
+                                     + (f"-{r.extra}" if r.extra else ""))
+            path = plotter.data_path(f"speedup__{key}.dat")
+            write_ratio(path, f"{r.direction}, {r.label} "
+                        f"({analysis.crossover_short(r)})", r.points)
+            colour = COLOURS[i % len(COLOURS)]
+            lines.append(Line(path, colour, 2 if r.extra else 1, 2.0,
+                              i + 5))
+            for x in r.crossovers:
+                marks.append((x.size, colour,
+                              f"{analysis.fmt_size(x.size, approx=True)}"
+                              f" {r.direction}"
+                              + (" (not kept)" if r.extra else "")))
+        plotter.run("speedup.gp", "speedup",
+                    "Speedup of the mmap path over the copy path",
+                    subtitle, warn, sizes, lines,
+                    extra=write_marks(plotter, "speedup", marks, sizes))
+        plots.append(Plot("speedup", "Speedup p50(copy) / p50(mmap) per "
+                          "direction; above 1 the mapping wins; dotted "
+                          "vertical lines mark crossovers"))
+    return plots

@@ -1,0 +1,325 @@
+# SPDX-License-Identifier: GPL-2.0
+"""report.md of one results folder: key figures, crossovers, plots, fio and
+hyperfine cross-checks, caveats and the run's metadata."""
+import os
+
+from . import analysis, fio, hyperfine
+from .analysis import fmt_ns, fmt_rate, fmt_size
+
+CONSUME_TEXT = {
+    "none": "the user side does nothing with the data (the transfer "
+            "mechanism alone; the mmap path then never touches the bytes)",
+    "touch": "the user side reads or writes one byte per 64-byte cache "
+             "line, the least any real user of the data does",
+    "checksum": "the user side computes a CRC32C over every byte",
+}
+WORK_TEXT = {
+    "none": "the kernel moves the bytes and does nothing else",
+    "checksum": "the kernel computes a CRC32C of every byte it receives "
+                "or sends, on both paths",
+    "fill": "the kernel writes a fill pattern into every range before "
+            "user space reads it, on both paths",
+}
+
+
+def _table(header, rows):
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join("---" for _ in header) + "|"]
+    for r in rows:
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|")
+                                       for c in r) + " |")
+    return "\n".join(lines)
+
+
+def emulation_banner(run):
+    how = run.get("emulated", "not recorded")
+    if run.emulated:
+        return ("> **EMULATED (QEMU TCG)**: these numbers were measured "
+                "inside an emulator, not on hardware. Absolute times and "
+                "throughputs say nothing about a real CPU; only ratios "
+                "between methods of this same run (copy vs mmap, the "
+                "crossover) carry meaning, and even those can shift on "
+                f"hardware. Detection: {how}.")
+    if run.emulated is None:
+        return ("> **Emulation unknown**: the CSV has no `emulated` "
+                "metadata, so it cannot say whether these are hardware "
+                "numbers.")
+    return f"> Measured on hardware (emulation check: {how})."
+
+
+def _summary(run, threads):
+    keys = (("machine", "machine"), ("cpu", "CPU"), ("arch", "arch"),
+            ("kernel", "kernel"), ("date", "date"),
+            ("tool_version", "kxfer-bench version"),
+            ("emulated", "emulated"), ("consume", "consume (user side)"),
+            ("work", "work (kernel side)"), ("min_time_s", "min time per "
+             "point (s)"), ("buf_size", "device buffer"),
+            ("module_params", "module parameters"),
+            ("cpu_pinned", "CPU pinning"), ("governor", "governor"),
+            ("clock_overhead_ns", "clock overhead (ns)"))
+    rows = [(label, run.get(key)) for key, label in keys]
+    if run.get("buf_size").isdigit():
+        size = int(run.get("buf_size"))
+        rows[[k for k, _ in keys].index("buf_size")] = (
+            "device buffer", f"{fmt_size(size)} ({size} bytes)")
+    counts = analysis.thread_counts(run.rows)
+    rows.append(("threads in plots and tables", str(threads)))
+    if len(counts) > 1:
+        rows.append(("other thread counts in bench.csv",
+                     ", ".join(str(c) for c in counts if c != threads)))
+    sizes = sorted({r.size_bytes for r in run.rows})
+    rows.append(("sizes", f"{fmt_size(sizes[0])} .. {fmt_size(sizes[-1])}"
+                          f" ({len(sizes)} sizes)"))
+    methods = []
+    for r in run.rows:
+        if r.method not in methods:
+            methods.append(r.method)
+    rows.append(("methods", ", ".join(methods)))
+    return _table(("", "value"), rows)
+
+
+def _crossover_section(ratios):
+    if not ratios:
+        return ("No copy/mmap pair was measured (need e.g. read and "
+                "mmap-read at the same sizes), so there is no speedup or "
+                "crossover to report.")
+    lines = ["Speedup = p50(copy method) / p50(mmap method); above 1 the "
+             "mmap path is faster. Crossover = where the speedup crosses "
+             "1, interpolated in log(size) between the two neighbouring "
+             "measured sizes.", ""]
+    for r in ratios:
+        big, last = r.points[-1]
+        lines.append(f"- Crossover **{r.direction}** ({r.label}): "
+                     f"{analysis.crossover_text(r)}; speedup at "
+                     f"{fmt_size(r.points[0][0])}: {r.points[0][1]:.2f}x, "
+                     f"at {fmt_size(big)}: {last:.2f}x")
+    return "\n".join(lines)
+
+
+def _key_figures(run, threads):
+    parts = ["Median (p50) time per operation and the throughput it "
+             "implies, at a few sizes. Full data: bench.csv."]
+    for d in analysis.TRANSFER_DIRECTIONS + ("setup", "none"):
+        series = analysis.series_of(run.rows, threads, direction=d)
+        if not series:
+            continue
+        sizes = analysis.pick_sizes(
+            [r.size_bytes for s in series for r in s.rows])
+        header = ["method", "path"] + [fmt_size(s) for s in sizes]
+        rows = []
+        for s in series:
+            by_size = {r.size_bytes: r for r in s.rows}
+            cells = [s.title, s.path]
+            for size in sizes:
+                r = by_size.get(size)
+                if r is None:
+                    cells.append("-")
+                elif s.method == analysis.FLOOR_METHOD:
+                    # Moves no bytes: a rate would be meaningless.
+                    cells.append(fmt_ns(r.p50_ns))
+                else:
+                    cells.append(f"{fmt_ns(r.p50_ns)} · "
+                                 f"{fmt_rate(r.bytes_per_s_p50)}")
+            rows.append(cells)
+        parts.append(f"### {analysis.DIRECTION_TITLES[d].capitalize()}\n\n"
+                     + _table(header, rows))
+    return "\n\n".join(parts)
+
+
+def _plots_section(plots):
+    if not plots:
+        return "No plots were made."
+    out = []
+    for p in plots:
+        out.append(f"![{p.caption}]({p.name}.png)\n\n*{p.caption}* "
+                   f"([SVG]({p.name}.svg))")
+    return "\n\n".join(out)
+
+
+def _fio_section(run, threads):
+    results = fio.load_results(run.folder)
+    if not results:
+        return None
+    comps = fio.compare(results, run.rows, threads)
+    rows = []
+    for c in comps:
+        f = c.fio
+        rows.append((f.engine, f.rw, fmt_size(f.bs), fmt_ns(f.p50_ns),
+                     fmt_rate(f.bw_bytes), c.method,
+                     fmt_ns(c.bench_p50_ns) if c.bench_p50_ns else "-",
+                     f"{c.diff * 100:+.0f}%" if c.diff is not None else "-",
+                     f"fio error {f.error}" if f.error else
+                     "**>10%**" if c.flagged else
+                     ("ok" if c.diff is not None else "no counterpart"),
+                     fmt_ns(c.memcpy_p50_ns) if c.memcpy_p50_ns else "-"))
+    flagged = [c for c in comps if c.flagged]
+    text = ["fio ran against the same device in the same boot. fio "
+            "latency = completion latency median per I/O (clat p50); fio "
+            "throughput = bytes moved / job time. kxfer-bench p50 is its "
+            "median time per operation for the counterpart method at the "
+            "same size. Differences beyond 10% are flagged.", "",
+            _table(("fio engine", "rw", "bs", "fio p50", "fio throughput",
+                    "kxfer-bench method", "kxfer-bench p50", "difference",
+                    "flag", "user memcpy p50"), rows), ""]
+    if flagged:
+        text.append(f"{len(flagged)} of {len(comps)} points differ by more "
+                    "than 10%. Expected reasons:")
+    else:
+        text.append("All points agree within 10%. Known reasons why they "
+                    "could differ:")
+    text += [
+        "",
+        "- fio's **mmap** engine memcpy()s every block between its own "
+        "buffer and the mapping and never calls KXFER_IOC_SUBMIT/FETCH: "
+        "it measures a user-space copy out of (or into) the mapping, not "
+        "zero-copy consumption. Compare it with the user memcpy column, "
+        "not with mmap-read/mmap-write.",
+        "- fio does no user-side work on the data, kxfer-bench does "
+        f"consume={run.get('consume')} on both paths; fio's psync also "
+        "adds its own per-I/O bookkeeping and clock reads.",
+        "- fio's latency percentiles come from a log-bucketed histogram "
+        "(a few % resolution); kxfer-bench sorts exact samples.",
+    ]
+    return "\n".join(text)
+
+
+def _hyperfine_section(run):
+    blocks = hyperfine.load_results(run.folder)
+    if not blocks:
+        return None
+    rows = []
+    for b in blocks:
+        base = b.commands[0].median_s
+        for c in b.commands:
+            rows.append((fmt_size(b.bs), b.count, fmt_size(b.total_bytes),
+                         c.name, fmt_ns(c.median_s * 1e9),
+                         f"{fmt_ns(c.mean_s * 1e9)} ± "
+                         f"{fmt_ns(c.stddev_s * 1e9)}",
+                         fmt_rate(b.total_bytes / c.median_s),
+                         f"{base / c.median_s:.2f}x", c.runs))
+    return "\n".join([
+        "Whole commands, process start to exit, timed by hyperfine: the "
+        "copy path as `dd` (read() into dd's buffer) against "
+        "`kxfer-mmapdump` (one mmap(), then KXFER_IOC_FETCH and write() "
+        "from the mapping for each block), both writing the same bytes to "
+        "/dev/null. This includes process start-up, mmap() and page "
+        "faults, which kxfer-bench's per-operation numbers leave out. "
+        "Speed-up is relative to the first command of each block size.",
+        "",
+        _table(("bs", "count", "bytes", "command", "median", "mean ± sd",
+                "throughput at median", "speed-up", "runs"), rows),
+        "",
+        "Writing to /dev/null costs nothing, so kxfer-mmapdump never "
+        "touches the bytes while dd's read() copies them once: this is "
+        "the best case for the mapping. A consumer that reads every byte "
+        "would pay for that on both sides.",
+    ])
+
+
+def _below_ceiling(run, threads):
+    """Sizes where a copy-path method beat the memcpy baseline."""
+    memcpy = {r.size_bytes: r.p50_ns for r in run.rows
+              if r.method == analysis.CEILING_METHOD and r.threads == threads}
+    sizes = sorted({r.size_bytes for r in run.rows
+                    if r.path == "copy" and r.threads == threads and
+                    r.size_bytes in memcpy and
+                    r.p50_ns < memcpy[r.size_bytes]})
+    return [fmt_size(s) for s in sizes]
+
+
+def _caveats(run, threads):
+    consume = run.get("consume")
+    work = run.get("work")
+    items = []
+    if run.emulated:
+        items.append("**Emulation.** QEMU TCG translates every guest "
+                     "instruction; memory copies, system calls and page "
+                     "faults are slowed by different factors, so even the "
+                     "ratios and the crossover can move on hardware. Use "
+                     "this run to check that everything works and to see "
+                     "the shape of the curves; measure on the board for "
+                     "numbers.")
+    elif run.emulated is None:
+        items.append("**Emulation unknown.** Check how this CSV was made "
+                     "before trusting its absolute numbers.")
+    items.append(f"**consume={consume}**: "
+                 + CONSUME_TEXT.get(consume, "see docs/benchmark-methods.md"))
+    items.append(f"**work={work}**: "
+                 + WORK_TEXT.get(work, "see docs/benchmark-methods.md"))
+    items.append("**Medians.** Tables and curves use the median (p50) time "
+                 "per operation; the latency plots show p99 whiskers. The "
+                 "mean is in bench.csv but is pulled up by interrupts and "
+                 "preemption.")
+    items.append("**Ceiling.** memcpy is one user-space copy of the same "
+                 "size between two buffers: a transfer that copies the "
+                 "bytes once cannot beat it; the mmap path can, because it "
+                 "moves no bytes.")
+    below = _below_ceiling(run, threads)
+    if below:
+        items.append("**Ceiling broken.** At " + ", ".join(below) + " a "
+                     "copy-path method was faster than the memcpy baseline "
+                     "it should not beat. "
+                     + ("Likely cause under emulation: glibc's memcpy() "
+                        "changes strategy with the size (for example to "
+                        "`rep movsb` for larger copies) and QEMU TCG runs "
+                        "the strategies at very different speeds; the "
+                        "ceiling is only meaningful on hardware."
+                        if run.emulated else
+                        "Check for frequency changes or other load during "
+                        "the run (memcpy and the copy path were measured "
+                        "at different times)."))
+    counts = analysis.thread_counts(run.rows)
+    if len(counts) > 1:
+        items.append(f"**Threads.** Plots and tables show {threads} thread"
+                     f"{'s' if threads > 1 else ''}; bench.csv also holds "
+                     + ", ".join(str(c) for c in counts if c != threads)
+                     + ".")
+    gov = run.get("governor", "")
+    if gov and not gov.startswith(("performance", "unknown")):
+        items.append(f"**CPU frequency.** Governor was {gov}: clock speed "
+                     "may have changed during the run.")
+    items.append(f"**Clock.** Each sample times a batch of operations; the "
+                 f"clock's own overhead was {run.get('clock_overhead_ns')} "
+                 "ns per reading.")
+    return "\n".join(f"- {i}" for i in items)
+
+
+def _metadata(run):
+    rows = [(k, v if v else "(empty)") for k, v in run.meta.items()]
+    out = ["From the `#` lines of bench.csv:", "",
+           _table(("key", "value"), rows)]
+    if run.meta_txt.strip():
+        out += ["", "meta.txt:", "", "```", run.meta_txt.rstrip(), "```"]
+    return "\n".join(out)
+
+
+def render(run, plots):
+    threads = analysis.primary_threads(run.rows)
+    ratios = analysis.ratios(run.rows, threads)
+    sections = [
+        f"# kxfer results: {run.machine}, kernel {run.kernel}"
+        + (" (EMULATED)" if run.emulated else ""),
+        emulation_banner(run),
+        "## Summary\n\n" + _summary(run, threads),
+        "## Crossover\n\n" + _crossover_section(ratios),
+        "## Key figures\n\n" + _key_figures(run, threads),
+        "## Plots\n\nHow to read them: docs/reading-the-plots.md.\n\n"
+        + _plots_section(plots),
+    ]
+    fio_text = _fio_section(run, threads)
+    if fio_text:
+        sections.append("## fio cross-check\n\n" + fio_text)
+    hf_text = _hyperfine_section(run)
+    if hf_text:
+        sections.append("## hyperfine: whole-command comparison\n\n"
+                        + hf_text)
+    sections.append("## Caveats\n\n" + _caveats(run, threads))
+    sections.append("## Metadata\n\n" + _metadata(run))
+    return "\n\n".join(sections) + "\n"
+
+
+def write(run, plots, out_dir):
+    path = os.path.join(out_dir, "report.md")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(render(run, plots))
+    return path

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Plots and reports from kxfer results folders (Python 3 stdlib only).
+
+  report.py plot RESULTS [--out DIR]     plots + report.md of one folder
+  report.py compare --out DIR RESULTS... overlay several folders
+  report.py csv2json BENCH_CSV           the CSV as kxfer-bench's JSON
+  report.py folder-name BENCH_CSV        <machine>-<kernel>-<date>
+
+Normally called through scripts/plot.sh and scripts/compare.sh (make plot,
+make compare).  Exit status: 0 done, 1 bad results or gnuplot failure,
+2 bad usage.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+# No __pycache__ in the source tree.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from kxresults import benchcsv, compare, plots, report_md  # noqa: E402
+from kxresults.benchcsv import BenchError  # noqa: E402
+from kxresults.plots import PlotError  # noqa: E402
+
+PROG = "report"
+
+
+def cmd_plot(args):
+    run = benchcsv.load_run(args.results)
+    out = args.out or args.results
+    os.makedirs(out, exist_ok=True)
+    made = plots.plot_run(run, out, args.gnuplot)
+    path = report_md.write(run, made, out)
+    print(f"{PROG}: {len(made)} plots (PNG and SVG) and {path}",
+          file=sys.stderr)
+
+
+def cmd_compare(args):
+    runs = [benchcsv.load_run(d) for d in args.results]
+    os.makedirs(args.out, exist_ok=True)
+    made = compare.plot_compare(runs, args.out, args.gnuplot)
+    path = compare.write(runs, made, args.out)
+    print(f"{PROG}: {len(made)} plots (PNG and SVG) and {path}",
+          file=sys.stderr)
+
+
+# Metadata that kxfer-bench writes as JSON numbers (bench/sysinfo.c and
+# runner); everything else stays a string even when it looks numeric.
+NUMERIC_META = {"cpus_online", "page_size", "clock_overhead_ns",
+                "clock_resolution_ns", "sample_min_ns", "touch_stride",
+                "min_time_s", "min_samples", "threads", "buf_size"}
+JSON_NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
+
+
+def cmd_csv2json(args):
+    """kxfer-bench writes one format per run; this writes the JSON form of
+    the same run from its CSV (same keys, same numbers)."""
+    meta, rows = benchcsv.read_csv(args.csv)
+    doc_meta = {}
+    for k, v in meta.items():
+        doc_meta[k] = (json.loads(v) if k in NUMERIC_META and
+                       JSON_NUMBER.match(v) else v)
+    results = []
+    for r in rows:
+        item = {}
+        for col in benchcsv.COLUMNS:
+            value = getattr(r, col)
+            if col == "bytes_per_s_p50":
+                value = int(round(value))
+            item[col] = value
+        results.append(item)
+    json.dump({"meta": doc_meta, "results": results}, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+def slug(text, limit):
+    text = re.sub(r"[^a-z0-9.]+", "-", text.lower()).strip("-.")
+    return text[:limit].rstrip("-.") or "unknown"
+
+
+def cmd_folder_name(args):
+    meta, rows = benchcsv.read_csv(args.csv)
+    run = benchcsv.Run(folder="", csv_path=args.csv, meta=meta, rows=rows)
+    machine = slug(run.machine, 40)
+    if run.emulated and "emulated" not in machine:
+        machine += "-emulated"
+    date = re.sub(r"[^0-9TZ]", "", run.get("date", "nodate"))
+    print(f"{machine}-{slug(run.kernel, 40)}-{date or 'nodate'}")
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="report.py", description=__doc__,
+                                 formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--gnuplot", default=os.environ.get("GNUPLOT",
+                                                        "gnuplot"))
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("plot", help="plots and report.md of one folder")
+    p.add_argument("results")
+    p.add_argument("--out", help="output folder (default: RESULTS)")
+    p.set_defaults(func=cmd_plot)
+    p = sub.add_parser("compare", help="overlay several results folders")
+    p.add_argument("--out", required=True)
+    p.add_argument("results", nargs="+")
+    p.set_defaults(func=cmd_compare)
+    p = sub.add_parser("csv2json", help="bench.csv as bench.json on stdout")
+    p.add_argument("csv")
+    p.set_defaults(func=cmd_csv2json)
+    p = sub.add_parser("folder-name", help="results folder name for a CSV")
+    p.add_argument("csv")
+    p.set_defaults(func=cmd_folder_name)
+    args = ap.parse_args()
+    try:
+        args.func(args)
+    except (BenchError, PlotError) as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests of the results pipeline (TAP version 13 on stdout): plot, report,
+# compare and csv2json on the committed fixture, a results folder that
+# `make bench` produced in the 6.1-amd64 QEMU guest (see fixture/README),
+# plus the error paths and the crossover arithmetic.  Everything is
+# written to a temporary folder; the fixture is not modified.
+#
+# Needs python3 and gnuplot (scripts/install-deps.sh); a missing one is a
+# failure, not a skip, because then `make plot` does not work either.
+#
+# No `set -e`: a failed check is reported as "not ok" and the rest run.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+fixture=$here/fixture
+# The tests import scripts/kxresults: no __pycache__ in the source tree.
+export PYTHONDONTWRITEBYTECODE=1
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kxfer-pipeline.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+n=0
+failed=0
+echo "TAP version 13"
+check() {	# description, then a command that must succeed
+	desc=$1
+	shift
+	n=$((n + 1))
+	if "$@" >"$tmp/check.out" 2>&1; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		sed 's/^/# /' "$tmp/check.out" | tail -n 15
+		failed=$((failed + 1))
+	fi
+}
+
+# A PNG: the 8-byte signature, then an IHDR with a plausible size.
+is_png() {
+	[ -s "$1" ] || { echo "$1 missing or empty"; return 1; }
+	sig=$(od -An -tx1 -N8 "$1" | tr -d ' \n')
+	[ "$sig" = 89504e470d0a1a0a ] || { echo "$1: not a PNG (starts $sig)"; return 1; }
+	python3 - "$1" <<'EOF'
+import struct, sys
+with open(sys.argv[1], "rb") as f:
+    head = f.read(24)
+w, h = struct.unpack(">II", head[16:24])
+if head[12:16] != b"IHDR" or not (600 <= w <= 4000 and 400 <= h <= 4000):
+    sys.exit(f"{sys.argv[1]}: odd PNG header {head[12:16]!r} {w}x{h}")
+EOF
+}
+
+# An SVG: well-formed XML whose root element is <svg> with some drawing.
+is_svg() {
+	[ -s "$1" ] || { echo "$1 missing or empty"; return 1; }
+	python3 - "$1" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+if root.tag not in ("svg", "{http://www.w3.org/2000/svg}svg"):
+    sys.exit(f"{sys.argv[1]}: root element is {root.tag}, not svg")
+if sum(1 for _ in root.iter()) < 50:
+    sys.exit(f"{sys.argv[1]}: almost empty drawing")
+EOF
+}
+
+has_line() {	# file, fixed string
+	grep -qF -- "$2" "$1" || { echo "$1 lacks: $2"; return 1; }
+}
+
+# Every ![..](x.png) and [SVG](x.svg) of a report points at a file.
+links_resolve() {
+	python3 - "$1" <<'EOF'
+import os, re, sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+links = re.findall(r"\]\(([^)]+\.(?:png|svg))\)", text)
+if not links:
+    sys.exit(f"{path}: no plot links")
+missing = [l for l in links
+           if not os.path.isfile(os.path.join(os.path.dirname(path), l))]
+if missing:
+    sys.exit(f"{path}: links to missing files {missing}")
+EOF
+}
+
+exits_with() {	# status, command...: exact exit status and a message
+	want=$1
+	shift
+	"$@" >"$tmp/neg.out" 2>&1
+	got=$?
+	cat "$tmp/neg.out"
+	[ "$got" = "$want" ] || { echo "exit status $got, want $want"; return 1; }
+	[ -s "$tmp/neg.out" ] || { echo "no message for the user"; return 1; }
+}
+
+check "python3 is installed" command -v python3
+check "gnuplot is installed" command -v "${GNUPLOT:-gnuplot}"
+check "fixture has bench.csv, bench.json, meta.txt, fio/, hyperfine/" \
+	sh -c "[ -s '$fixture/bench.csv' ] && [ -s '$fixture/bench.json' ] &&
+	       [ -s '$fixture/meta.txt' ] && [ -d '$fixture/fio' ] &&
+	       [ -s '$fixture/hyperfine/params.csv' ]"
+check "fixture came from kxfer-bench in the QEMU guest (emulated: yes)" \
+	grep -q '^# emulated: yes' "$fixture/bench.csv"
+
+# ---- make plot ---------------------------------------------------------------
+out=$tmp/plot
+check "plot.sh FIXTURE OUT succeeds" "$top/scripts/plot.sh" "$fixture" "$out"
+for p in throughput-to_kernel throughput-from_kernel throughput-roundtrip \
+	 latency-to_kernel latency-from_kernel latency-roundtrip \
+	 latency-setup speedup; do
+	check "$p.png is a PNG" is_png "$out/$p.png"
+	check "$p.svg is an SVG document" is_svg "$out/$p.svg"
+done
+check "emulation warning in the plot titles" \
+	grep -q 'EMULATED (QEMU TCG)' "$out/speedup.svg"
+report=$out/report.md
+check "report.md written" test -s "$report"
+for s in "# kxfer results: " "> **EMULATED (QEMU TCG)**" "## Summary" \
+	 "## Crossover" "## Key figures" "## Plots" "## fio cross-check" \
+	 "## hyperfine: whole-command comparison" "## Caveats" "## Metadata"; do
+	check "report.md has '$s'" has_line "$report" "$s"
+done
+for d in to_kernel from_kernel roundtrip; do
+	check "report.md has the crossover line of $d" \
+		grep -Eq "^- Crossover \*\*$d\*\* .*: (crossover at ~|no crossover in range)" "$report"
+done
+check "report.md links only plots that exist" links_resolve "$report"
+check "report.md key figures name the fixture's methods" \
+	sh -c "grep -q '^| read | copy |' '$report' && grep -q '^| mmap-read | mmap |' '$report'"
+check "the fixture was not written to" \
+	sh -c "! ls '$fixture'/*.png '$fixture'/report.md 2>/dev/null | grep -q ."
+
+# ---- make compare ------------------------------------------------------------
+cmp=$tmp/compare
+check "compare.sh -o OUT FIXTURE FIXTURE succeeds" \
+	"$top/scripts/compare.sh" -o "$cmp" "$fixture" "$fixture"
+for d in to_kernel from_kernel roundtrip; do
+	for kind in throughput speedup; do
+		check "compare-$kind-$d.png is a PNG" \
+			is_png "$cmp/compare-$kind-$d.png"
+		check "compare-$kind-$d.svg is an SVG document" \
+			is_svg "$cmp/compare-$kind-$d.svg"
+	done
+done
+for s in "## Runs" "## Crossover" "## Key figures" "## Plots" "| #2 "; do
+	check "compare.md has '$s'" has_line "$cmp/compare.md" "$s"
+done
+check "compare.md links only plots that exist" links_resolve "$cmp/compare.md"
+
+# ---- csv2json and folder names ------------------------------------------------
+check "csv2json gives the CSV's rows and metadata as JSON" python3 - \
+	"$top/scripts/report.py" "$fixture/bench.csv" <<'EOF'
+import json, subprocess, sys
+out = subprocess.run([sys.executable, sys.argv[1], "csv2json", sys.argv[2]],
+                     check=True, capture_output=True, text=True).stdout
+doc = json.loads(out)
+lines = [l for l in open(sys.argv[2]) if l.strip() and not l.startswith("#")]
+if len(doc["results"]) != len(lines) - 1:
+    sys.exit(f"{len(doc['results'])} results for {len(lines) - 1} CSV rows")
+if doc["meta"].get("emulated", "").split(" ")[0] != "yes":
+    sys.exit("meta.emulated lost")
+r = doc["results"][0]
+if not isinstance(r["p50_ns"], float) or not isinstance(r["size_bytes"], int):
+    sys.exit(f"wrong types: {r}")
+EOF
+check "folder name says machine, emulated and kernel" sh -c \
+	"python3 '$top/scripts/report.py' folder-name '$fixture/bench.csv' |
+	 grep -Eq -- '-emulated-6\\.1\\.0-[0-9]+-amd64-[0-9]{8}T[0-9]{6}Z\$'"
+
+# ---- bad input: clear message, non-zero exit ---------------------------------
+mkdir -p "$tmp/empty" "$tmp/cut"
+check "plot.sh on a folder without bench.csv fails with a message" \
+	exits_with 1 "$top/scripts/plot.sh" "$tmp/empty" "$tmp/empty-out"
+head -n "$(($(wc -l <"$fixture/bench.csv") - 3))" "$fixture/bench.csv" >"$tmp/cut/bench.csv"
+printf 'read,copy,from_kernel,4096,1,touch,none,10,1.0\n' >>"$tmp/cut/bench.csv"
+check "plot.sh on a cut-short CSV fails and names the line" sh -c \
+	"'$top/scripts/plot.sh' '$tmp/cut' '$tmp/cut-out' 2>&1 | grep -q 'bench.csv:[0-9]*: .* fields' && \
+	 ! '$top/scripts/plot.sh' '$tmp/cut' '$tmp/cut-out' 2>/dev/null"
+check "compare.sh without folders is a usage error" \
+	exits_with 2 "$top/scripts/compare.sh"
+check "plot.sh without arguments is a usage error" \
+	exits_with 2 "$top/scripts/plot.sh"
+
+# ---- crossover arithmetic ------------------------------------------------------
+check "crossovers: interpolated in log size, all sign changes, none when one-sided" \
+	python3 - "$top/scripts" <<'EOF'
+import math, sys
+sys.path.insert(0, sys.argv[1])
+from kxresults.analysis import crossovers, crossover_text, Ratio
+# speedup 0.5 at 1K and 2 at 4K: log-linear crossing exactly at 2K
+x = crossovers([(1024, 0.5), (4096, 2.0)])
+assert len(x) == 1 and abs(x[0].size - 2048) < 1e-6 and x[0].mmap_wins_above, x
+# copy wins above: the crossing is reported the other way round
+x = crossovers([(1024, 2.0), (4096, 0.5)])
+assert len(x) == 1 and not x[0].mmap_wins_above, x
+# exactly 1 in the middle: one crossing between the neighbours
+x = crossovers([(1024, 0.5), (2048, 1.0), (4096, 2.0)])
+assert len(x) == 1 and x[0].below == 1024 and x[0].above == 4096, x
+# two crossings
+assert len(crossovers([(1, 0.5), (2, 2.0), (4, 0.5)])) == 2
+# none
+pts = [(1024, 1.5), (2048, 3.0)]
+assert crossovers(pts) == []
+r = Ratio("to_kernel", "write", "mmap-write", None, "l", pts, [])
+assert crossover_text(r).startswith("no crossover in range 1K..2K"), r
+EOF
+
+echo "1..$n"
+[ "$failed" = 0 ]
