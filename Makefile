@@ -12,12 +12,15 @@
 #   make plot RESULTS=DIR, make compare RESULTS="DIR1 DIR2"
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-ARCH ?=
-CROSS_COMPILE ?=
 W ?=
 C ?=
 
-export ARCH CROSS_COMPILE
+# Passed on only when given: an empty ARCH would override the kernel
+# tree's own default and break native builds against vendor trees.
+export CROSS_COMPILE
+ifneq ($(ARCH),)
+export ARCH
+endif
 
 TOP := $(CURDIR)
 KBUILD_ARGS := -C $(KDIR) M=$(TOP)/driver $(if $(W),W=$(W)) $(if $(C),C=$(C))

@@ -1,0 +1,540 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# cross-build-check.sh [--flavour F] [--no-guest] [--keep]
+#
+# Proves the board workflow the way a user runs it, in a scratch copy of
+# the tree (so it never clashes with other builds):
+#
+#   make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- KDIR=<Debian arm64 headers>
+#   make ... dist
+#
+# must give an aarch64 kxfer.ko for that kernel, static aarch64 binaries
+# and a tarball with exactly the expected members; dist.sh must refuse
+# mismatched parts; run-on-board.sh must parse and refuse this host under
+# dash, bash and busybox sh; and (unless --no-guest) the unpacked tarball
+# must run in the arm64 QEMU guest with busybox only: full run, non-root
+# refusal, already-loaded handling, --reload, and unloading on SIGTERM.
+# Prints TAP version 13 (plan at the end).
+#
+#   --flavour F   arm64 flavour of scripts/fetch-kernel.sh (default 6.1-arm64)
+#   --no-guest    skip the QEMU part (reported as SKIP)
+#   --keep        keep the scratch directory and print its path
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd -P)
+flavour=6.1-arm64
+guest=1
+keep=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--flavour)	[ $# -ge 2 ] || { echo "--flavour needs a value" >&2; exit 2; }
+			flavour=$2; shift ;;
+	--no-guest)	guest=0 ;;
+	--keep)		keep=1 ;;
+	-h|--help)	sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*)		echo "cross-build-check: unknown argument '$1' (see --help)" >&2
+			exit 2 ;;
+	esac
+	shift
+done
+case $flavour in
+*arm64*) ;;
+*) echo "cross-build-check: '$flavour' is not an arm64 flavour" >&2; exit 2 ;;
+esac
+
+CROSS=aarch64-linux-gnu-
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+check() {	# check "description" command...
+	local d=$1; shift
+	if "$@"; then ok "$d"; else not_ok "$d"; fi
+}
+diag() { sed 's/^/# /'; }
+finish() {
+	echo "1..$n"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+echo "TAP version 13"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kxfer-cross.XXXXXX")
+if [ "$keep" = 1 ]; then
+	trap 'echo "# kept $tmp"' EXIT
+else
+	trap 'rm -rf "$tmp"' EXIT
+fi
+trap 'exit 130' INT TERM
+
+# ---- toolchain and headers --------------------------------------------
+
+if ! command -v "${CROSS}gcc" >/dev/null; then
+	not_ok "cross compiler ${CROSS}gcc installed (apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross)"
+	finish
+fi
+ok "cross compiler ${CROSS}gcc installed"
+
+if ! kenv=$("$top/scripts/fetch-kernel.sh" "$flavour" 2>"$tmp/fetch.log"); then
+	not_ok "$flavour headers from scripts/fetch-kernel.sh"
+	diag <"$tmp/fetch.log"
+	finish
+fi
+KVER=$(sed -n 's/^KVER=//p' <<<"$kenv")
+KDIR=$(sed -n 's/^KDIR=//p' <<<"$kenv")
+ok "$flavour headers from scripts/fetch-kernel.sh ($KVER)"
+
+# ---- build in a scratch copy ------------------------------------------
+
+src=$tmp/src
+mkdir -p "$src"
+tar -C "$top" --exclude=./.git --exclude=./.cache --exclude=./dist \
+	--exclude=./results --exclude='*.o' --exclude='*.ko' \
+	--exclude='.*.cmd' --exclude='*.mod' --exclude='*.mod.c' \
+	--exclude='./bench/.obj-*' -cf - . | tar -C "$src" -xf -
+rm -f "$src/bench/kxfer-bench"
+check "scratch copy has no prebuilt kxfer.ko or kxfer-bench" \
+	test ! -e "$src/driver/kxfer.ko" -a ! -e "$src/bench/kxfer-bench"
+
+make_vars=(ARCH=arm64 "CROSS_COMPILE=$CROSS" "KDIR=$KDIR")
+if make -C "$src" -j2 "${make_vars[@]}" >"$tmp/build.log" 2>&1; then
+	ok "make ${make_vars[*]}"
+else
+	not_ok "make ${make_vars[*]}"
+	tail -n 40 "$tmp/build.log" | diag
+fi
+
+ko=$src/driver/kxfer.ko
+elf_field() { LC_ALL=C readelf -h "$2" 2>/dev/null | sed -n "s/^ *$1: *//p"; }
+check "kxfer.ko is an ELF64 relocatable for AArch64" \
+	test "$(elf_field Class "$ko")/$(elf_field Machine "$ko")/$(elf_field Type "$ko" | cut -d' ' -f1)" = ELF64/AArch64/REL
+magic=$(modinfo -F vermagic "$ko" 2>/dev/null || true)
+if [ "${magic%% *}" = "$KVER" ]; then
+	ok "kxfer.ko vermagic is for $KVER"
+else
+	not_ok "kxfer.ko vermagic is for $KVER"
+	echo "# vermagic: '$magic'"
+fi
+
+bin=$src/bench/kxfer-bench
+check "bench/kxfer-bench is an AArch64 executable" \
+	test "$(elf_field Machine "$bin")" = AArch64
+# Static: no program interpreter and no shared library dependencies.
+is_static() {
+	[ -f "$1" ] &&
+	! LC_ALL=C readelf -l "$1" | grep -q 'Requesting program interpreter' &&
+	! LC_ALL=C readelf -d "$1" | grep -q '(NEEDED)'
+}
+check "bench/kxfer-bench is statically linked" is_static "$bin"
+
+# ---- make dist ----------------------------------------------------------
+
+# Until the top-level Makefile includes scripts/board.mk, `make dist` has no
+# recipe; report that and use the snippet directly for the rest.
+dist_make=(make -C "$src")
+if grep -q '^include .*scripts/board\.mk' "$src/Makefile"; then
+	ok "top-level Makefile includes scripts/board.mk"
+else
+	not_ok "top-level Makefile includes scripts/board.mk (add: include \$(TOP)/scripts/board.mk)"
+	dist_make=(make -C "$src" -f Makefile -f scripts/board.mk)
+fi
+
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+name=kxfer-$version-arm64-$KVER
+tarball=$src/dist/$name.tar.gz
+if "${dist_make[@]}" -j2 "${make_vars[@]}" dist >"$tmp/dist.log" 2>&1 &&
+   [ -f "$tarball" ]; then
+	ok "make dist writes dist/$name.tar.gz"
+else
+	not_ok "make dist writes dist/$name.tar.gz"
+	tail -n 20 "$tmp/dist.log" | diag
+	ls "$src/dist" 2>/dev/null | diag
+fi
+
+expected="$name/BUILD-INFO.txt
+$name/README.md
+$name/SHA256SUMS
+$name/include/uapi/linux/kxfer.h
+$name/kxfer-bench
+$name/kxfer.ko
+$name/run-on-board.sh"
+members=$(tar -tzf "$tarball" 2>/dev/null | grep -v '/$' | sort)
+if [ "$members" = "$expected" ]; then
+	ok "tarball holds exactly module, binary, runner, README, BUILD-INFO, SHA256SUMS, uapi header"
+else
+	not_ok "tarball holds exactly module, binary, runner, README, BUILD-INFO, SHA256SUMS, uapi header"
+	diff <(echo "$expected") <(echo "$members") | diag
+fi
+
+unpack=$tmp/unpack
+mkdir -p "$unpack"
+tar -C "$unpack" -xzf "$tarball" 2>/dev/null
+pkg=$unpack/$name
+check "tarball's kxfer.ko and kxfer-bench are the ones just built" \
+	bash -c 'cmp -s "$1" "$2" && cmp -s "$3" "$4"' _ \
+	"$pkg/kxfer.ko" "$ko" "$pkg/kxfer-bench" "$bin"
+check "run-on-board.sh and kxfer-bench are executable in the tarball" \
+	test -x "$pkg/run-on-board.sh" -a -x "$pkg/kxfer-bench"
+check "SHA256SUMS in the tarball verifies" \
+	bash -c "cd '$pkg' && sha256sum --quiet -c SHA256SUMS"
+check "BUILD-INFO.txt names kernel $KVER and aarch64" \
+	bash -c "grep -qx 'kernel_release: $KVER' '$pkg/BUILD-INFO.txt' &&
+		 grep -qx 'uname_m: aarch64' '$pkg/BUILD-INFO.txt'"
+
+# ---- dist.sh refuses parts that do not belong together -------------------
+
+other=$("$top/scripts/fetch-kernel.sh" 6.1-amd64 2>/dev/null | sed -n 's/^KDIR=//p')
+if [ -n "$other" ]; then
+	out=$("$src/scripts/dist.sh" --kdir "$other" --out "$tmp/neg" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q "was built for $KVER" <<<"$out"; then
+		ok "dist.sh refuses a KDIR the module was not built against"
+	else
+		not_ok "dist.sh refuses a KDIR the module was not built against"
+		echo "$out" | diag
+	fi
+else
+	not_ok "dist.sh refuses a KDIR the module was not built against (no 6.1-amd64 headers)"
+fi
+
+if make -C "$src/bench" OUT="$tmp/native" CROSS_COMPILE= \
+	>"$tmp/native.log" 2>&1; then
+	out=$("$src/scripts/dist.sh" --kdir "$KDIR" --out "$tmp/neg" \
+		--bins "$tmp/native/kxfer-bench" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q "module is for 'AArch64'" <<<"$out"; then
+		ok "dist.sh refuses a host-architecture kxfer-bench next to an arm64 module"
+	else
+		not_ok "dist.sh refuses a host-architecture kxfer-bench next to an arm64 module"
+		echo "$out" | diag
+	fi
+else
+	not_ok "native bench build for the negative dist test"
+	tail -n 20 "$tmp/native.log" | diag
+fi
+
+printf 'int main(void) { return 0; }\n' >"$tmp/dyn.c"
+if "${CROSS}gcc" -o "$tmp/dynamic" "$tmp/dyn.c" 2>"$tmp/dyn.log"; then
+	out=$("$src/scripts/dist.sh" --kdir "$KDIR" --out "$tmp/neg" \
+		--bins "$tmp/dynamic" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q "dynamically linked" <<<"$out"; then
+		ok "dist.sh refuses a dynamically linked binary"
+	else
+		not_ok "dist.sh refuses a dynamically linked binary"
+		echo "$out" | diag
+	fi
+else
+	not_ok "build a dynamic aarch64 binary for the negative dist test"
+	diag <"$tmp/dyn.log"
+fi
+# A kernel tree after `make modules_prepare` only: no Module.symvers.  With
+# CONFIG_MODVERSIONS the board would refuse the module, so dist must too.
+fake=$tmp/fake-kdir
+mkdir -p "$fake/include/generated" "$fake/include/config"
+printf '#define UTS_RELEASE "%s"\n' "$KVER" >"$fake/include/generated/utsrelease.h"
+echo CONFIG_MODVERSIONS=y >"$fake/include/config/auto.conf"
+out=$("$src/scripts/dist.sh" --kdir "$fake" --out "$tmp/neg" 2>&1)
+rc=$?
+if [ $rc -ne 0 ] && grep -q "no Module.symvers" <<<"$out"; then
+	ok "dist.sh refuses a CONFIG_MODVERSIONS tree without Module.symvers"
+else
+	not_ok "dist.sh refuses a CONFIG_MODVERSIONS tree without Module.symvers"
+	echo "$out" | diag
+fi
+
+check "dist.sh wrote nothing when it refused" test ! -e "$tmp/neg" -o -z "$(ls -A "$tmp/neg" 2>/dev/null)"
+
+# ---- run-on-board.sh under the host's shells -----------------------------
+
+for sh in dash bash "busybox sh"; do
+	if ! command -v "${sh%% *}" >/dev/null; then
+		skip "run-on-board.sh under $sh" "$sh not installed"
+		continue
+	fi
+	check "$sh: run-on-board.sh parses (sh -n)" $sh -n "$pkg/run-on-board.sh"
+
+	if [ "$(uname -r)" = "$KVER" ]; then
+		skip "$sh: --check-only refuses a module for another kernel" \
+			"this host runs $KVER itself"
+	else
+		out=$(cd "$pkg" && $sh ./run-on-board.sh --check-only 2>&1)
+		rc=$?
+		if [ $rc -eq 1 ] &&
+		   grep -q "built for kernel $KVER, but this board runs $(uname -r)" <<<"$out" &&
+		   grep -q "make ARCH=[^ ]* CROSS_COMPILE=[^ ]* KDIR=/path/to/kernel-$(uname -r) dist" <<<"$out"; then
+			ok "$sh: --check-only refuses a module for another kernel and says how to rebuild"
+		else
+			not_ok "$sh: --check-only refuses a module for another kernel and says how to rebuild"
+			echo "exit $rc" | diag
+			echo "$out" | diag
+		fi
+	fi
+
+	out=$(cd "$pkg" && $sh ./run-on-board.sh --dry-run --buf-size 8M --nr-devs 2 2>&1)
+	if grep -q "would run: insmod $pkg/kxfer.ko buf_size=8388608 nr_devs=2" <<<"$out" &&
+	   grep -q "would run: rmmod kxfer" <<<"$out"; then
+		ok "$sh: --dry-run prints the insmod with byte-sized parameters and the rmmod"
+	else
+		not_ok "$sh: --dry-run prints the insmod with byte-sized parameters and the rmmod"
+		echo "$out" | diag
+	fi
+
+	out=$(cd "$pkg" && $sh ./run-on-board.sh --buf-size 12X 2>&1)
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q "'12X' is not a size" <<<"$out"; then
+		ok "$sh: a bad --buf-size is refused with a message"
+	else
+		not_ok "$sh: a bad --buf-size is refused with a message"
+		echo "$out" | diag
+	fi
+done
+
+# ---- the runner's CSV -> JSON conversion under the awks boards have --------
+
+# Boards have busybox awk, Debian/Ubuntu ones mawk, others gawk; they differ
+# in corner cases (backslashes), so the converter is run under each.
+sed -n '/^csv_to_json() {/,/^}/p' "$pkg/run-on-board.sh" >"$tmp/c2j.sh"
+printf '%s\n' '# tool_version: v1\x "q"' '# label:' '# page_size: 4096' \
+	'# clock_overhead_ns: 21.5' '# cpu: 007' \
+	'method,path,size_bytes,p50_ns' '"a,b",copy,4096,nan' \
+	'read,"x""y",1,2.50' >"$tmp/c2j.csv"
+expect_json='{"meta": {"tool_version": "v1\\x \"q\"", "label": "", "page_size": 4096, "clock_overhead_ns": 21.5, "cpu": "007"}, "results": [{"method": "a,b", "path": "copy", "size_bytes": 4096, "p50_ns": null}, {"method": "read", "path": "x\"y", "size_bytes": 1, "p50_ns": 2.5}]}'
+mkdir -p "$tmp/awkbin"
+for a in "busybox awk" mawk gawk; do
+	if ! command -v "${a%% *}" >/dev/null || ! command -v python3 >/dev/null; then
+		skip "csv_to_json under $a" "$a or python3 not installed"
+		continue
+	fi
+	printf '#!/bin/sh\nexec %s "$@"\n' "$a" >"$tmp/awkbin/awk"
+	chmod +x "$tmp/awkbin/awk"
+	rm -f "$tmp/c2j.json"
+	if PATH=$tmp/awkbin:$PATH sh -c '. "$1"; csv_to_json "$2" "$3"' _ \
+		"$tmp/c2j.sh" "$tmp/c2j.csv" "$tmp/c2j.json" 2>"$tmp/c2j.err" &&
+	   python3 -c 'import json, sys
+got = json.load(open(sys.argv[1])); want = json.loads(sys.argv[2])
+sys.exit(got != want)' "$tmp/c2j.json" "$expect_json" 2>>"$tmp/c2j.err"; then
+		ok "csv_to_json under $a: quoting, numbers, nan -> null"
+	else
+		not_ok "csv_to_json under $a: quoting, numbers, nan -> null"
+		cat "$tmp/c2j.err" "$tmp/c2j.json" 2>/dev/null | diag
+	fi
+	printf 'a,b\n1,2,3\n' >"$tmp/c2j-bad.csv"
+	if PATH=$tmp/awkbin:$PATH sh -c '. "$1"; csv_to_json "$2" "$3"' _ \
+		"$tmp/c2j.sh" "$tmp/c2j-bad.csv" "$tmp/c2j-bad.json" 2>/dev/null; then
+		not_ok "csv_to_json under $a refuses a row with too many fields"
+	else
+		ok "csv_to_json under $a refuses a row with too many fields"
+	fi
+done
+
+# ---- on the emulated board ------------------------------------------------
+
+# The payload only records what happened; the verdicts are made here.
+write_payload() {
+	cat >"$1/run.sh" <<'EOF'
+# In the guest (busybox sh): unpack the tarball the way a user does and run
+# the board runner in several situations.  Each step leaves NAME.rc and
+# NAME.out in /out/steps.
+cd /tmp && tar xzf /payload/kxfer-*.tar.gz && cd kxfer-*/ || exit 1
+mkdir -p /out/steps
+SHORT="--sizes 4K,64K --min-time 0.01 --min-samples 3"
+step() {	# step NAME command...
+	name=$1; shift
+	"$@" >/out/steps/$name.out 2>&1
+	echo $? >/out/steps/$name.rc
+}
+loaded() { [ -d /sys/module/kxfer ] && echo yes || echo no; }
+
+step check sh ./run-on-board.sh --check-only
+
+grep -q '^nobody:' /etc/passwd 2>/dev/null ||
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
+grep -q '^nogroup:' /etc/group 2>/dev/null ||
+	echo 'nogroup:x:65534:' >>/etc/group
+step nonroot su -s /bin/sh nobody -c "sh ./run-on-board.sh"
+loaded >/out/steps/nonroot.loaded
+
+step full sh ./run-on-board.sh --out /out/results --name full -- $SHORT
+loaded >/out/steps/full.loaded
+step default sh ./run-on-board.sh --out /out/default -- $SHORT
+
+# The bench's own JSON, to compare with the runner's CSV->JSON conversion.
+insmod ./kxfer.ko buf_size=1048576 &&
+	./kxfer-bench --format json --output /out/native.json $SHORT \
+		>/out/steps/native.out 2>&1
+echo $? >/out/steps/native.rc
+# Left loaded on purpose: the runner must refuse, and not unload it.
+step busy sh ./run-on-board.sh --out /out/results --name busy -- $SHORT
+loaded >/out/steps/busy.loaded
+step reload sh ./run-on-board.sh --reload --out /out/results --name reload -- $SHORT
+loaded >/out/steps/reload.loaded
+
+step keep sh ./run-on-board.sh --keep-loaded --out /out/results --name keep -- $SHORT
+loaded >/out/steps/keep.loaded
+rmmod kxfer
+
+# More than the guest's memory: insmod fails, the runner explains.
+step nomem sh ./run-on-board.sh --buf-size 1G --nr-devs 2 --out /out/results --name nomem
+loaded >/out/steps/nomem.loaded
+
+# SIGTERM in the middle of a long sweep: bench stopped, module unloaded.
+sh ./run-on-board.sh --out /out/results --name term -- --sizes 4K:64M \
+	--min-time 2 >/out/steps/term.out 2>&1 &
+pid=$!
+i=0
+while [ ! -f /out/results/term/.bench-pid ] && [ $i -lt 100 ]; do
+	sleep 0.2; i=$((i + 1))
+done
+sleep 1
+kill -TERM $pid
+wait $pid
+echo $? >/out/steps/term.rc
+loaded >/out/steps/term.loaded
+pidof kxfer-bench >/out/steps/term.pidof || true
+
+# Ctrl-C: SIGINT to the whole foreground process group (runner, bench,
+# tee), which is what the terminal sends.  The runner gets its own group.
+( while [ ! -f /out/results/int/.bench-pid ]; do sleep 0.2; done
+  sleep 1; kill -INT -"$(cat /tmp/int.pgid)" ) &
+killer=$!
+setsid sh -c 'echo $$ >/tmp/int.pgid; exec sh ./run-on-board.sh --out /out/results --name int -- --sizes 4K:64M --min-time 2' \
+	>/out/steps/int.out 2>&1
+echo $? >/out/steps/int.rc
+kill $killer 2>/dev/null
+loaded >/out/steps/int.loaded
+pidof kxfer-bench >/out/steps/int.pidof || true
+exit 0
+EOF
+}
+
+if [ "$guest" = 0 ]; then
+	skip "board run in the QEMU $flavour guest" "--no-guest"
+	finish
+fi
+if [ ! -x "$top/scripts/guest/run.sh" ]; then
+	not_ok "board run in the QEMU $flavour guest (scripts/guest/run.sh missing)"
+	finish
+fi
+
+payload=$tmp/payload
+gout=$tmp/guest-out
+mkdir -p "$payload"
+cp "$tarball" "$payload/"
+write_payload "$payload"
+"$top/scripts/guest/run.sh" --flavour "$flavour" --payload "$payload" \
+	--out "$gout" --timeout 900 >"$tmp/guest.log" 2>&1
+rc=$?
+if [ $rc -eq 0 ]; then
+	ok "guest ($flavour, busybox only) ran the payload; dmesg clean"
+else
+	not_ok "guest ($flavour, busybox only) ran the payload; dmesg clean (exit $rc)"
+	tail -n 30 "$tmp/guest.log" | diag
+fi
+
+st=$gout/steps
+if [ ! -d "$st" ]; then
+	not_ok "guest: the payload recorded its steps (the guest did not run it)"
+	finish
+fi
+rc_of() { cat "$st/$1.rc" 2>/dev/null || echo missing; }
+has() { grep -q -- "$2" "$st/$1.out" 2>/dev/null; }
+show() {
+	echo "# $1: exit $(rc_of "$1")"
+	[ ! -f "$st/$1.out" ] || diag <"$st/$1.out"
+}
+verdict() {	# verdict STEP "description" condition...
+	local s=$1 d=$2; shift 2
+	if "$@"; then ok "$d"; else not_ok "$d"; show "$s"; fi
+}
+loaded_after() { [ "$(cat "$st/$1.loaded" 2>/dev/null)" = "$2" ]; }
+
+verdict check "guest: --check-only passes on the matching kernel" \
+	eval '[ "$(rc_of check)" = 0 ] && has check "check: OK"'
+verdict nonroot "guest: a non-root user is refused politely, nothing loaded" \
+	eval '[ "$(rc_of nonroot)" = 1 ] && has nonroot "needs root" && loaded_after nonroot no'
+verdict full "guest: full run exits 0 and unloads the module" \
+	eval '[ "$(rc_of full)" = 0 ] && loaded_after full no'
+verdict full "guest: the run prints the results folder and the scp + make plot commands" \
+	eval 'has full "Results: /out/results/full" && has full "scp -r " &&
+	      has full "make plot RESULTS=results/full"'
+
+res=$gout/results/full
+# shellcheck disable=SC2034 # used in the eval strings below
+header=method,path,direction,size_bytes,threads,consume,work,iterations,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,stddev_ns,mad_ns,bytes_per_s_p50
+csv_rows=$(grep -v '^#' "$res/bench.csv" 2>/dev/null | tail -n +2 | grep -c . || true)
+verdict full "guest: bench.csv has the contract header and data rows" \
+	eval '[ "$(grep -v "^#" "$res/bench.csv" | head -n 1)" = "$header" ] &&
+	      [ "$csv_rows" -gt 0 ]'
+verdict full "guest: meta.txt names the kernel and says complete" \
+	eval 'grep -qx "kernel: $KVER" "$res/meta.txt" &&
+	      grep -qx "status: complete" "$res/meta.txt"'
+check "guest: results folder has bench.csv bench.json meta.txt dmesg.txt" \
+	test -s "$res/bench.csv" -a -s "$res/bench.json" -a -s "$res/meta.txt" -a -f "$res/dmesg.txt"
+
+# bench.json: valid JSON, one result per CSV row, and the same keys and
+# value types as kxfer-bench's own JSON writer.
+if command -v python3 >/dev/null; then
+	if out=$(python3 - "$res/bench.json" "$gout/native.json" "$csv_rows" 2>&1 <<'EOF'
+import json, sys
+conv = json.load(open(sys.argv[1]))
+native = json.load(open(sys.argv[2]))
+rows = int(sys.argv[3])
+assert len(conv["results"]) == rows, "%d results, CSV has %d rows" % (len(conv["results"]), rows)
+def kinds(d):
+    return {k: ("num" if isinstance(v, (int, float)) and not isinstance(v, bool)
+                else type(v).__name__) for k, v in d.items()}
+cm, nm = kinds(conv["meta"]), kinds(native["meta"])
+diff = {k: (cm.get(k), nm.get(k)) for k in set(cm) | set(nm)
+        if k not in ("command", "label") and cm.get(k) != nm.get(k)}
+assert not diff, "meta keys/types differ (converted, native): %r" % diff
+ck, nk = kinds(conv["results"][0]), kinds(native["results"][0])
+assert ck == nk, "result keys/types differ: %r vs %r" % (ck, nk)
+EOF
+	); then
+		ok "guest: bench.json matches bench.csv and kxfer-bench's own JSON layout"
+	else
+		not_ok "guest: bench.json matches bench.csv and kxfer-bench's own JSON layout"
+		echo "$out" | diag
+		show native
+	fi
+else
+	skip "guest: bench.json layout" "python3 not installed"
+fi
+
+# Default folder name: as `make bench` names its folders (report.py
+# folder-name: machine, -emulated when the bench saw an emulator, kernel),
+# with the runner's own UTC start time.
+dflt=$(ls "$gout/default" 2>/dev/null | head -n 1)
+want=$(python3 "$top/scripts/report.py" folder-name "$gout/default/$dflt/bench.csv" 2>&1)
+verdict default "guest: default folder name ($dflt) matches report.py folder-name ($want) up to the time" \
+	eval '[ -n "$dflt" ] && [ "${dflt%-*}" = "${want%-*}" ] &&
+	      [[ "${dflt##*-}" =~ ^[0-9]{8}T[0-9]{6}Z$ ]] &&
+	      has default "make plot RESULTS=results/$dflt"'
+
+verdict busy "guest: an already loaded kxfer is reported, with --reload offered, and left loaded" \
+	eval '[ "$(rc_of busy)" = 1 ] && has busy "already loaded" &&
+	      has busy "--reload" && loaded_after busy yes'
+verdict reload "guest: --reload replaces the loaded module, runs, and unloads" \
+	eval '[ "$(rc_of reload)" = 0 ] && has reload "unloading it (--reload)" &&
+	      loaded_after reload no && [ -s "$gout/results/reload/bench.csv" ]'
+verdict keep "guest: --keep-loaded leaves the module loaded after the run" \
+	eval '[ "$(rc_of keep)" = 0 ] && loaded_after keep yes && has keep "left loaded"'
+verdict nomem "guest: a failing insmod is reported with the kernel's messages and a hint" \
+	eval '[ "$(rc_of nomem)" = 1 ] && has nomem "insmod failed" &&
+	      has nomem "kernel messages since the insmod" && has nomem "cannot create kxfer" &&
+	      has nomem "smaller --buf-size" && ! has nomem "Freeing unused kernel" &&
+	      loaded_after nomem no && [ ! -e "$gout/results/nomem" ]'
+verdict term "guest: SIGTERM during the sweep stops the bench and unloads the module" \
+	eval '[ "$(rc_of term)" = 143 ] && loaded_after term no &&
+	      [ ! -s "$st/term.pidof" ] && has term "kxfer unloaded"'
+verdict term "guest: an interrupted run is marked in meta.txt" \
+	grep -qx "status: interrupted" "$gout/results/term/meta.txt"
+verdict int "guest: Ctrl-C (SIGINT to the process group) stops the bench and unloads the module" \
+	eval '[ "$(rc_of int)" = 130 ] && loaded_after int no &&
+	      [ ! -s "$st/int.pidof" ] && has int "kxfer unloaded" &&
+	      grep -qx "status: interrupted" "$gout/results/int/meta.txt"'
+
+finish
