@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh --flavour F --payload DIR --out DIR [--timeout SECONDS] [--mem MIB]
+#
+# Boot Debian kernel flavour F (see scripts/fetch-kernel.sh) under QEMU TCG
+# with a busybox initramfs, run DIR/run.sh in the guest as root with /out as
+# working directory, and copy /out back into the host's --out DIR together
+# with the guest's dmesg (dmesg.txt) and console (console.log).
+#
+# The payload's stdout is printed on stdout, its stderr on stderr, after the
+# guest has finished (KXFER_GUEST_LIVE=1 streams the raw console to stderr
+# while it runs).
+#
+# Exit status: the payload's, when the guest finished cleanly.  Otherwise
+#   124  the guest did not finish within --timeout
+#   125  the guest failed: kernel panic, no result markers, damaged archive,
+#        or dmesg holding a WARNING/BUG/Oops/usercopy/lockdep/Call Trace...
+# (a payload status of 124 or 125 is reported as 1 so these stay unambiguous).
+set -euo pipefail
+
+prog=guest-run
+die() { printf '%s: error: %s\n' "$prog" "$*" >&2; exit 125; }
+note() { printf '%s: %s\n' "$prog" "$*" >&2; }
+
+usage() {
+	cat >&2 <<'EOF'
+usage: scripts/guest/run.sh --flavour F --payload DIR --out DIR
+                            [--timeout SECONDS] [--mem MIB]
+  F: 6.1-amd64 6.1-arm64 6.12-amd64 6.12-arm64 6.12-arm64-16k
+  DIR must contain run.sh; defaults: --timeout 300, --mem 1024.
+  KXFER_GUEST_LIVE=1 shows the console while the guest runs.
+EOF
+	exit 2
+}
+
+flavour='' payload='' out='' timeout_s=300 mem=1024
+while [ $# -gt 0 ]; do
+	case $1 in
+	-h|--help) usage ;;
+	esac
+	[ $# -ge 2 ] || { note "option $1 needs a value"; usage; }
+	case $1 in
+	--flavour) flavour=$2 ;;
+	--payload) payload=$2 ;;
+	--out) out=$2 ;;
+	--timeout) timeout_s=$2 ;;
+	--mem) mem=$2 ;;
+	*) note "unknown argument '$1'"; usage ;;
+	esac
+	shift 2
+done
+[ -n "$flavour" ] && [ -n "$payload" ] && [ -n "$out" ] || usage
+case $timeout_s in ''|*[!0-9]*) note "--timeout wants whole seconds"; usage ;; esac
+case $mem in ''|*[!0-9]*) note "--mem wants MiB"; usage ;; esac
+[ -f "$payload/run.sh" ] ||
+	die "payload folder '$payload' has no run.sh (see docs/CONTRACTS.md, Payloads)"
+
+here=$(cd "$(dirname "$0")" && pwd -P)
+top=$(cd "$here/../.." && pwd -P)
+payload=$(cd "$payload" && pwd -P)
+
+kenv=$("$top/scripts/fetch-kernel.sh" "$flavour") ||
+	die "could not fetch kernel flavour $flavour"
+eval "$kenv"
+busybox=$("$here/fetch-busybox.sh" "$DEB_ARCH") ||
+	die "could not get a static busybox for $DEB_ARCH"
+
+mkdir -p "$out"
+out=$(cd "$out" && pwd -P)
+# A dmesg.txt left from an earlier run must not stand in for this one's.
+rm -f "$out/dmesg.txt" "$out/console.log"
+work=$(mktemp -d "${TMPDIR:-/tmp}/kxfer-guest.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+"$here/mkinitramfs.sh" --busybox "$busybox" --payload "$payload" \
+	--moddir "$MODDIR" --kver "$KVER" --flavour "$flavour" \
+	--token "$token" --out "$work/initrd.cpio" ||
+	die "could not build the initramfs"
+
+# loglevel=1 keeps kernel messages off the console (the results travel on
+# it); an oops still prints in full (oops_begin raises the level) and then
+# panics, and panic=-1 with -no-reboot ends QEMU at once instead of letting
+# a half-dead guest run into the timeout.
+# log_buf_len: a long test run must not push an early warning out of the
+# ring buffer before init saves dmesg.
+# TCG runs the guest 10-50x slower than hardware and shares the host with
+# other guests: the RCU stall and soft lockup detectors get 3x their
+# defaults, so host load is not reported as a kernel problem while a CPU
+# hog in the driver still is.
+append="loglevel=1 panic=-1 oops=panic rdinit=/init log_buf_len=8M"
+append="$append rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30"
+case $QEMU_ARCH in
+x86_64)
+	qemu=(qemu-system-x86_64 -accel tcg -cpu max)
+	append="console=ttyS0 $append"
+	;;
+aarch64)
+	# pauth-impdef: QEMU's default (architected QARMA) pointer
+	# authentication is very slow to emulate.
+	qemu=(qemu-system-aarch64 -M virt -accel tcg -cpu 'max,pauth-impdef=on')
+	append="console=ttyAMA0 $append"
+	;;
+*)	die "unknown QEMU_ARCH '$QEMU_ARCH'" ;;
+esac
+command -v "${qemu[0]}" >/dev/null ||
+	die "${qemu[0]} not found; run scripts/install-deps.sh"
+qemu+=(-smp 2 -m "$mem" -nographic -no-reboot -nic none
+	-kernel "$VMLINUZ" -initrd "$work/initrd.cpio" -append "$append")
+
+raw=$work/console.raw
+note "booting $flavour ($KVER) with payload $payload, timeout ${timeout_s}s"
+start=$(date +%s.%N)
+set +e
+if [ "${KXFER_GUEST_LIVE:-0}" = 1 ]; then
+	timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null 2>"$work/qemu.err" |
+		tee "$raw" >&2
+	qrc=${PIPESTATUS[0]}
+else
+	timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null >"$raw" 2>"$work/qemu.err"
+	qrc=$?
+fi
+set -e
+end=$(date +%s.%N)
+wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+
+# Serial consoles turn \n into \r\n; firmware (SeaBIOS) clears the
+# screen with escape sequences that would garble logs and diagnostics.
+tr -d '\r' <"$raw" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' \
+	>"$work/console.txt"
+con=$work/console.txt
+m="KXFER:$token:"
+
+# console.log: the console without the base64 archive.
+awk -v m="$m" '
+	index($0, m "ARCHIVE ") == 1 { print; skip = 1; n = 0; next }
+	index($0, m "END") == 1 { if (skip) print "[" n " lines of base64 archive omitted]"; skip = 0 }
+	skip { n++; next }
+	{ print }' "$con" >"$out/console.log"
+
+failure=
+fail() {	# record the first harness failure; keep going to report all
+	note "FAIL: $*"
+	[ -n "$failure" ] || failure=$*
+}
+
+begin=$(grep -m1 "^${m}BEGIN " "$con" || true)
+rcline=$(grep -m1 "^${m}RC " "$con" || true)
+archline=$(grep -m1 "^${m}ARCHIVE " "$con" || true)
+endline=$(grep -m1 "^${m}END\$" "$con" || true)
+
+# The payload's output, split back into stdout and stderr.
+if [ -n "$begin" ]; then
+	awk -v m="$m" '
+		index($0, m "BEGIN ") == 1 { on = 1; next }
+		index($0, m "RC ") == 1 { exit }
+		on' "$con" >"$work/payload.txt"
+	# Kernel messages that reach the console (an oops raises the log
+	# level) are left out, so stdout stays the payload's TAP; they are
+	# in console.log and in the report of check-dmesg.sh below.
+	klines='^\[ *[0-9]+\.[0-9]+\] '
+	grep -Ev "^KXFER-ERR\| |$klines" "$work/payload.txt" || true
+	sed -n 's/^KXFER-ERR| //p' "$work/payload.txt" >&2
+fi
+
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+	fail "guest did not finish within ${timeout_s}s (raise --timeout if it was still making progress)"
+elif [ "$qrc" != 0 ]; then
+	fail "QEMU exited with status $qrc: $(head -c 2000 "$work/qemu.err")"
+fi
+if grep -q 'Kernel panic' "$con"; then
+	fail "kernel panic"
+fi
+
+payload_rc=
+if [ -z "$begin" ]; then
+	fail "guest never started the payload (kernel or /init failed to boot)"
+elif [ -z "$rcline" ]; then
+	fail "payload did not finish (no exit status marker)"
+else
+	payload_rc=$(echo "$rcline" | cut -d' ' -f2)
+	t_begin=$(echo "$begin" | cut -d' ' -f2)
+	t_end=$(echo "$rcline" | cut -d' ' -f3)
+fi
+
+if [ -n "$payload_rc" ]; then
+	if [ -z "$archline" ] || [ -z "$endline" ]; then
+		fail "results archive missing or cut off (no END marker)"
+	else
+		size=$(echo "$archline" | cut -d' ' -f2)
+		sum=$(echo "$archline" | cut -d' ' -f3)
+		awk -v m="$m" '
+			index($0, m "ARCHIVE ") == 1 { on = 1; next }
+			index($0, m "END") == 1 { exit }
+			on' "$con" | base64 -d >"$work/out.tar.gz" 2>"$work/b64.err" ||
+			true
+		got_size=$(wc -c <"$work/out.tar.gz")
+		got_sum=$(sha256sum "$work/out.tar.gz" | cut -d' ' -f1)
+		if [ "$got_size" != "$size" ] || [ "$got_sum" != "$sum" ]; then
+			fail "results archive damaged on the console ($got_size of $size bytes, checksum $([ "$got_sum" = "$sum" ] && echo ok || echo mismatch)); kernel messages interleaved?"
+		elif ! tar -xzf "$work/out.tar.gz" -C "$out"; then
+			fail "could not unpack the results archive"
+		fi
+	fi
+fi
+
+# The guest's dmesg if it got out, else whatever reached the console.
+if [ -f "$out/dmesg.txt" ] && [ -n "$endline" ]; then
+	klog=$out/dmesg.txt
+else
+	klog=$out/console.log
+fi
+splat=
+if ! "$here/check-dmesg.sh" "$klog" >"$work/splat.txt"; then
+	cat "$work/splat.txt" >&2
+	fail "kernel reported a problem (see $klog)"
+	splat=1
+fi
+
+if [ -n "$failure" ]; then
+	if [ -z "$splat" ]; then
+		note "last console lines:"
+		grep -v "^KXFER-ERR| " "$out/console.log" | tail -n 25 |
+			sed 's/^/  | /' >&2
+	fi
+	note "$flavour: FAILED after ${wall}s: $failure"
+	note "console: $out/console.log"
+	case $qrc in 124|137) exit 124 ;; esac
+	exit 125
+fi
+
+note "$flavour: payload exit status $payload_rc; guest boot ${t_begin}s, payload $(awk -v a="$t_begin" -v b="$t_end" 'BEGIN { printf "%.1f", b - a }')s (guest clock), wall ${wall}s"
+case $payload_rc in
+124|125)
+	note "payload exit status $payload_rc reported as 1 (124/125 are the runner's)"
+	exit 1 ;;
+esac
+exit "$payload_rc"

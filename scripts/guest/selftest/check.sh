@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh [FLAVOUR...]   (default: 6.1-amd64)
+#
+# Self-test of the guest runner (scripts/guest/run.sh), as TAP: boots the
+# smoke payload next to this script on each flavour and checks what came
+# back (exit status, stdout = the payload's TAP only, stderr apart, /out
+# files byte-exact, dmesg, page size), then checks on the first flavour
+# that a failing payload's exit status reaches the caller, and that the
+# kernel log checker passes that clean dmesg but not one with a warning.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd -P)
+runner=$here/../run.sh
+[ $# -gt 0 ] || set -- 6.1-amd64
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/kxfer-selftest.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+n=0
+t() {		# description command...
+	n=$((n + 1))
+	local desc=$1
+	shift
+	if "$@" >/dev/null 2>&1; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+	fi
+}
+
+echo "TAP version 13"
+echo "1..$(($# * 7 + 3))"
+
+bytes=$work/bytes.ref
+for ((i = 0; i < 256; i++)); do printf "\\$(printf %o $i)"; done >"$bytes"
+
+for f in "$@"; do
+	o=$work/$f
+	"$runner" --flavour "$f" --payload "$here" --out "$o/out" \
+		>"$o.stdout" 2>"$o.stderr"
+	rc=$?
+	sed 's/^/# /' "$o.stderr" | grep '^# guest-run: .*\(guest boot\|FAIL\)'
+	kver=$(sed -n 's/^ok 4 - kernel is //p' "$o.stdout")
+	case $f in *-16k) page=16384 ;; *) page=4096 ;; esac
+
+	t "[$f] runner exits 0 for a passing payload" [ "$rc" = 0 ]
+	t "[$f] stdout is the payload's TAP (4 passes, no markers)" \
+		bash -c "[ \$(grep -c '^ok ' '$o.stdout') = 4 ] &&
+			! grep -q 'KXFER' '$o.stdout'"
+	t "[$f] payload stderr comes back on stderr only" \
+		bash -c "grep -qx 'selftest: this line goes to stderr' '$o.stderr' &&
+			! grep -q 'selftest:' '$o.stdout'"
+	t "[$f] /out files come back byte-exact" \
+		bash -c "cmp -s '$bytes' '$o/out/bytes.bin' &&
+			grep -q ' $kver ' '$o/out/sub/uname.txt'"
+	t "[$f] dmesg.txt and console.log are saved" \
+		bash -c "grep -q 'Linux version $kver' '$o/out/dmesg.txt' &&
+			[ -s '$o/out/console.log' ]"
+	t "[$f] guest has 2 CPUs" grep -qx 2 "$o/out/nproc.txt"
+	t "[$f] guest page size is $page" grep -qx "$page" "$o/out/page_size.txt"
+done
+
+# A payload failing with status 3 must make the runner exit 3.
+mkdir -p "$work/fail"
+printf 'echo "1..1"\necho "not ok 1 - meant to fail"\nexit 3\n' >"$work/fail/run.sh"
+"$runner" --flavour "$1" --payload "$work/fail" --out "$work/fail-out" \
+	>/dev/null 2>&1
+rc=$?
+t "[$1] runner passes on the payload's exit status (3, got $rc)" [ "$rc" = 3 ]
+
+# The splat checker on the first flavour's real (clean) dmesg, and on the
+# same log with a warning report spliced in.
+clean=$work/$1/out/dmesg.txt
+t "[$1] check-dmesg.sh accepts the clean boot log" \
+	bash -c "[ -s '$clean' ] && '$here/../check-dmesg.sh' '$clean'"
+{
+	cat "$clean"
+	echo "[   9.000000] WARNING: CPU: 1 PID: 99 at drivers/kxfer/kxfer_main.c:42 kxfer_init+0x1/0x2 [kxfer]"
+	echo "[   9.000001] Call Trace:"
+} >"$work/splat.txt"
+t "[$1] check-dmesg.sh rejects a log with a WARNING" \
+	bash -c "[ -s '$clean' ] && ! '$here/../check-dmesg.sh' '$work/splat.txt'"

@@ -1,0 +1,31 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Payload run.sh of `make test` (scripts/run-tests.sh copies it into each
+# flavour's payload folder as run.sh).  Runs the functional tests, then the
+# benchmark's shape check when the payload has it.  Each prints its own TAP
+# stream; scripts/run-tests.sh counts them.  Exit status 1 if either failed.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+rc=0
+
+if [ -f "$here/run-functional.sh" ]; then
+	sh "$here/run-functional.sh" || rc=1
+else
+	echo "1..1"
+	echo "not ok 1 - run-functional.sh is in the payload"
+	rc=1
+fi
+
+if [ -f "$here/guest-check.sh" ]; then
+	# run-functional.sh leaves the module loaded with default parameters;
+	# if it could not, guest-check.sh still gets its chance.
+	if [ ! -d /sys/module/kxfer ]; then
+		insmod "$here/kxfer.ko" ||
+			echo "test-suite: insmod $here/kxfer.ko failed" >&2
+	fi
+	sh "$here/guest-check.sh" || rc=1
+fi
+
+exit $rc
