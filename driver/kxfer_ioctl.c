@@ -78,8 +78,6 @@ static long kxfer_ioctl_xfer(struct kxfer_file *kf, void __user *argp,
 		cond_resched();
 	}
 	x.csum = crc;
-	kxfer_count(kd, fetch ? KXFER_PATH_FETCH : KXFER_PATH_SUBMIT,
-		    x.length);
 
 unlock:
 	up_read(&kd->buf_sem);
@@ -87,6 +85,9 @@ unlock:
 		return ret;
 	if (copy_to_user(argp, &x, sizeof(x)))
 		return -EFAULT;
+	/* Only calls that succeed count, as for read() and write(). */
+	kxfer_count(kd, fetch ? KXFER_PATH_FETCH : KXFER_PATH_SUBMIT,
+		    x.length);
 	return 0;
 }
 

@@ -9,14 +9,19 @@
 #   1. scripts/install-deps.sh
 #   2. scripts/fetch-kernel.sh 6.1-amd64
 #   3. scripts/check-static.sh (checkpatch, W=1, sparse)
-#   4. make -C bench check (host unit tests)
+#   4. make -C bench check (host unit tests); scripts/analyze-userspace.sh
+#      (gcc -fanalyzer on all user-space C)
 #   5. scripts/guest/selftest/check.sh: the guest runner proves itself
 #   6. per kernel flavour: build the module (W=1), the guest tests and the
 #      benchmark for it, boot it under QEMU (scripts/guest/run.sh) and run
 #      scripts/guest/test-suite.sh as payload
+#   7. tests/pipeline/run.sh: plots and report from the committed fixture
+#   8. scripts/dkms-check.sh: dkms.conf builds against 6.1 and 6.12 headers
+#   9. scripts/cross-build-check.sh: arm64 cross build, make dist, and the
+#      on-board runner under busybox in an arm64 guest
 #
 # Environment:
-#   KXFER_FLAVOURS        flavours for stage 6 (default "6.1-amd64"; all:
+#   KXFER_FLAVOURS        flavours for stage 6 (default: all five,
 #                         "6.1-amd64 6.1-arm64 6.12-amd64 6.12-arm64 6.12-arm64-16k")
 #   KXFER_JOBS            flavours run at once (default 2)
 #   KXFER_GUEST_TIMEOUT   seconds per guest run (default 300: a full run
@@ -35,9 +40,9 @@ logdir=$top/.cache/test-logs
 # build below gets its ARCH/CROSS_COMPILE explicitly.
 unset ARCH CROSS_COMPILE KDIR MAKEFLAGS MFLAGS MAKELEVEL
 
-flavours=${KXFER_FLAVOURS:-6.1-amd64}
+flavours=${KXFER_FLAVOURS:-6.1-amd64 6.1-arm64 6.12-amd64 6.12-arm64 6.12-arm64-16k}
 jobs=${KXFER_JOBS:-2}
-guest_timeout=${KXFER_GUEST_TIMEOUT:-300}
+guest_timeout=${KXFER_GUEST_TIMEOUT:-600}
 guest_mem=${KXFER_GUEST_MEM:-1024}
 ncpu=$(nproc 2>/dev/null || echo 2)
 max_diag=${KXFER_DIAG_LINES:-60}
@@ -202,6 +207,11 @@ test_flavour() {
 			CROSS_COMPILE="$CROSS_COMPILE" OUT="$b/tests" \
 			-j"$makej"
 		[ -f "$b/tests/run-functional.sh" ] && have_tests=1
+		build_step "[$f] hardening test binaries build (make -C tests/hardening guest)" \
+			"$lg/hardening.log" 0 \
+			make -C tests/hardening guest ARCH="$ARCH" \
+			CROSS_COMPILE="$CROSS_COMPILE" OUT="$b/tests" \
+			-j"$makej"
 	else
 		echo "not ok - [$f] guest test binaries build (tests/Makefile is missing)"
 	fi
@@ -307,8 +317,12 @@ main() {
 		scripts/fetch-kernel.sh 6.1-amd64
 	run_stage static stage_static
 	run_stage bench-check stage_bench_check
+	run_stage analyze-userspace scripts/analyze-userspace.sh
 	run_stage guest-selftest scripts/guest/selftest/check.sh 6.1-amd64
 	run_stage flavours stage_flavours
+	run_stage pipeline tests/pipeline/run.sh
+	run_stage dkms scripts/dkms-check.sh
+	run_stage cross-build scripts/cross-build-check.sh
 
 	local all pass fail skip
 	all=$(cat "${tap_files[@]}")

@@ -37,10 +37,14 @@ static char *slurp(int fd)
 			buf = nb;
 		}
 	}
-	if (buf)
-		buf[n] = '\0';
 	close(fd);
-	return buf ? buf : strdup("");
+	if (!buf) {
+		/* The checks below need the text; without memory, stop here. */
+		fprintf(stderr, "bench-check: out of memory reading output\n");
+		exit(1);
+	}
+	buf[n] = '\0';
+	return buf;
 }
 
 static struct run run(const char *bench, const char *const *args)

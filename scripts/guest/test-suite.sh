@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Payload run.sh of `make test` (scripts/run-tests.sh copies it into each
-# flavour's payload folder as run.sh).  Runs the functional tests, then the
-# benchmark's shape check when the payload has it.  Each prints its own TAP
+# flavour's payload folder as run.sh).  Runs the functional tests, the
+# hardening tests, then the benchmark's shape check when the payload has it.  Each prints its own TAP
 # stream; scripts/run-tests.sh counts them.  Exit status 1 if either failed.
 set -u
 
@@ -15,6 +15,16 @@ if [ -f "$here/run-functional.sh" ]; then
 else
 	echo "1..1"
 	echo "not ok 1 - run-functional.sh is in the payload"
+	rc=1
+fi
+
+# Stress, fuzzing, lifetime and leak tests; they reload the module as
+# they need and leave it loaded with default parameters.
+if [ -f "$here/run-hardening.sh" ]; then
+	sh "$here/run-hardening.sh" || rc=1
+else
+	echo "1..1"
+	echo "not ok 1 - run-hardening.sh is in the payload"
 	rc=1
 fi
 

@@ -494,6 +494,11 @@ int main(int argc, char **argv)
 	char **globs = calloc(argc, sizeof(*globs));
 	int nglobs = 0;
 
+	if (!globs) {
+		fprintf(stderr, "kxtest: out of memory\n");
+		return 2;
+	}
+
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int matched = 0;
