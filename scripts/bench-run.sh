@@ -56,6 +56,11 @@ for f in scripts/fetch-kernel.sh scripts/guest/run.sh bench/Makefile \
 	[ -e "$f" ] || die "$f is missing; is the tree complete?"
 done
 
+# The README's first command runs this on a fresh machine: apt first
+# (a quick no-op once everything is there).
+scripts/install-deps.sh >&2 ||
+	die "could not install the build dependencies (message above)"
+
 kenv=$(scripts/fetch-kernel.sh "$FLAVOUR") ||
 	die "no kernel for FLAVOUR=$FLAVOUR (see the message above)"
 eval "$kenv"

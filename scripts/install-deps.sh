@@ -26,8 +26,9 @@ packages=(
 	linux-source-6.1 perl sparse
 	# benchmark and plots
 	fio hyperfine gnuplot-nox python3
-	# shell tools the scripts use
-	coreutils util-linux
+	# shell tools the scripts use; the keyring verifies the deb-src list
+	# scripts/fetch-guest-tools.sh reads fio's source from
+	coreutils util-linux binutils file debian-archive-keyring
 )
 
 # Foreign architecture for the arm64 kernels and busybox (apt-get download).
