@@ -227,8 +227,10 @@ static void holder_dies(int by_kill)
 				ASSERT_OK(munmap(w + ps, ps));
 		}
 		kx_sync_tell_parent(&sync);
+		/* Stay alive until the parent has counted the mappings. */
 		if (by_kill)
 			pause();
+		kx_sync_wait_parent(&sync);
 		_exit(0);	/* no munmap, no close */
 	}
 	kx_sync_in_parent(&sync);
@@ -237,6 +239,8 @@ static void holder_dies(int by_kill)
 	expect_busy(fd, "while the child maps the buffer");
 	if (by_kill)
 		ASSERT_OK(kill(pid, SIGKILL));
+	else
+		kx_sync_tell_child(&sync);
 	ASSERT_OK(waitpid(pid, &status, 0));
 	EXPECT_EQ(mappings(fd), 0u);
 	EXPECT_EQ(try_resize(fd, start_size / 2), 0);
