@@ -87,12 +87,9 @@ cp -a driver include "$build/"
 step "building kxfer.ko for $KVER" "$logs/module.log" \
 	make -C "$KDIR" M="$build/driver" ARCH="$ARCH" \
 	CROSS_COMPILE="$CROSS_COMPILE" -j2 modules
-step "building kxfer-bench for $DEB_ARCH" "$logs/bench.log" \
+step "building kxfer-bench and kxfer-mmapdump for $DEB_ARCH" "$logs/bench.log" \
 	make -C bench OUT="$build/bench" ARCH="$ARCH" \
 	CROSS_COMPILE="$CROSS_COMPILE" -j2
-step "building kxfer-mmapdump for $DEB_ARCH" "$logs/mmapdump.log" \
-	make -f scripts/pipeline.mk mmapdump MMAPDUMP_OUT="$build/tools" \
-	CROSS_COMPILE="$CROSS_COMPILE"
 tools=$(scripts/fetch-guest-tools.sh "$DEB_ARCH") ||
 	die "could not get fio/hyperfine for $DEB_ARCH (message above)"
 
@@ -100,7 +97,7 @@ payload=$build/payload
 mkdir -p "$payload/fio"
 cp scripts/guest/bench-suite.sh "$payload/run.sh"
 cp "$build/driver/kxfer.ko" "$build/bench/kxfer-bench" \
-	"$build/tools/kxfer-mmapdump" scripts/fio-crosscheck.sh \
+	"$build/bench/kxfer-mmapdump" scripts/fio-crosscheck.sh \
 	scripts/hyperfine-compare.sh "$payload/"
 cp scripts/fio/kxfer-crosscheck.fio "$payload/fio/"
 cp -a "$tools" "$payload/tools"

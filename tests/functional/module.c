@@ -22,60 +22,6 @@
 #include "kx_pattern.h"
 #include "kxdev.h"
 
-static const char *node(int n)
-{
-	static char buf[4][64];
-	static int next;
-	char *b = buf[next++ & 3];
-
-	snprintf(b, sizeof(buf[0]), "/dev/kxfer%d", n);
-	return b;
-}
-
-static const char *class_dir(int n)
-{
-	static char buf[4][64];
-	static int next;
-	char *b = buf[next++ & 3];
-
-	snprintf(b, sizeof(buf[0]), "/sys/class/kxfer/kxfer%d", n);
-	return b;
-}
-
-static int open_node(int n)
-{
-	int fd = open(node(n), O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		FAIL("open(%s): %s", node(n), kxt_errstr(errno));
-	return fd;
-}
-
-/* Is "kxfer" a registered character device major in /proc/devices? */
-static int chrdev_registered(void)
-{
-	FILE *f = fopen("/proc/devices", "r");
-	char line[128];
-	int in_char = 0, found = 0;
-
-	if (!f)
-		FAIL("fopen(/proc/devices): %s", kxt_errstr(errno));
-	while (fgets(line, sizeof(line), f)) {
-		unsigned int major;
-		char name[64];
-
-		if (!strncmp(line, "Character", 9))
-			in_char = 1;
-		else if (!strncmp(line, "Block", 5))
-			in_char = 0;
-		else if (in_char && sscanf(line, "%u %63s", &major, name) == 2 &&
-			 !strcmp(name, KX_MODULE_NAME))
-			found = 1;
-	}
-	fclose(f);
-	return found;
-}
-
 static void require_loaded(void)
 {
 	if (!kx_module_loaded())
@@ -149,7 +95,7 @@ TEST(rmmod_succeeds_when_unused_and_removes_nodes)
 	EXPECT_TRUE(kx_wait_path(kx_dev, 0, 2));
 	EXPECT_TRUE(kx_wait_path("/sys/class/kxfer", 0, 2));
 	EXPECT_TRUE(kx_wait_path("/sys/module/" KX_MODULE_NAME, 0, 2));
-	EXPECT_FALSE(chrdev_registered());
+	EXPECT_FALSE(kx_chrdev_registered());
 	kx_module_restore();
 }
 
@@ -181,9 +127,9 @@ TEST(load_with_default_params_gives_one_4mib_device)
 	fd = kx_open();
 	kx_info(fd, &info);
 	EXPECT_EQ(info.buf_size, KX_DEFAULT_BUF_SIZE);
-	EXPECT_TRUE(access(class_dir(0), F_OK) == 0);
-	EXPECT_FALSE(access(node(1), F_OK) == 0);
-	EXPECT_FALSE(access(class_dir(1), F_OK) == 0);
+	EXPECT_TRUE(access(kx_class_dir(0), F_OK) == 0);
+	EXPECT_FALSE(access(kx_node(1), F_OK) == 0);
+	EXPECT_FALSE(access(kx_class_dir(1), F_OK) == 0);
 }
 
 TEST(load_nr_devs_3_creates_independent_devices)
@@ -197,25 +143,25 @@ TEST(load_nr_devs_3_creates_independent_devices)
 	for (int i = 0; i < n; i++) {
 		struct stat sb;
 
-		if (!kx_wait_path(node(i), 1, 2))
-			FAIL("%s missing with nr_devs=3", node(i));
-		ASSERT_OK(stat(node(i), &sb));
+		if (!kx_wait_path(kx_node(i), 1, 2))
+			FAIL("%s missing with nr_devs=3", kx_node(i));
+		ASSERT_OK(stat(kx_node(i), &sb));
 		EXPECT_TRUE(S_ISCHR(sb.st_mode));
 		minors[i] = minor(sb.st_rdev);
-		EXPECT_TRUE(access(class_dir(i), F_OK) == 0);
+		EXPECT_TRUE(access(kx_class_dir(i), F_OK) == 0);
 	}
 	EXPECT_NE(minors[0], minors[1]);
 	EXPECT_NE(minors[1], minors[2]);
-	EXPECT_FALSE(access(node(3), F_OK) == 0);
+	EXPECT_FALSE(access(kx_node(3), F_OK) == 0);
 	for (int i = 0; i < n; i++) {
-		int fd = open_node(i);
+		int fd = kx_open_node(i, O_RDWR);
 
 		EXPECT_EQ(kx_size(fd), size);
 		kx_put_pattern(fd, 0, size, 0x9000 + i);
 		close(fd);
 	}
 	for (int i = 0; i < n; i++) {
-		int fd = open_node(i);
+		int fd = kx_open_node(i, O_RDWR);
 
 		kx_expect_pattern(fd, 0, size, 0x9000 + i,
 				  "device's own data after writing all devices");
@@ -231,13 +177,13 @@ TEST(load_nr_devs_32_creates_32_devices)
 	for (int i = 0; i < 32; i++) {
 		int fd;
 
-		if (!kx_wait_path(node(i), 1, 2))
-			FAIL("%s missing with nr_devs=32", node(i));
-		fd = open_node(i);
+		if (!kx_wait_path(kx_node(i), 1, 2))
+			FAIL("%s missing with nr_devs=32", kx_node(i));
+		fd = kx_open_node(i, O_RDWR);
 		EXPECT_EQ(kx_size(fd), (uint64_t)kx_page());
 		close(fd);
 	}
-	EXPECT_FALSE(access(node(32), F_OK) == 0);
+	EXPECT_FALSE(access(kx_node(32), F_OK) == 0);
 	kx_module_restore();
 }
 
@@ -303,8 +249,8 @@ static void expect_load_rejected(const char *params)
 		kxt_diag("kernel log:\n%s", lines);
 	EXPECT_FALSE(kx_module_loaded());
 	EXPECT_FALSE(access("/sys/class/kxfer", F_OK) == 0);
-	EXPECT_FALSE(access(node(0), F_OK) == 0);
-	EXPECT_FALSE(chrdev_registered());
+	EXPECT_FALSE(access(kx_node(0), F_OK) == 0);
+	EXPECT_FALSE(kx_chrdev_registered());
 	kx_module_restore();
 }
 

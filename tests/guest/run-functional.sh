@@ -11,48 +11,15 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+# TAP helpers, dev, sysdir, default_size: shared with run-hardening.sh.
+# shellcheck source=tests/guest/payload-lib.sh
+. "$here/payload-lib.sh"
 ko=$here/kxfer.ko
 bin=$here/kxfer-functional
 bin32=$here/kxfer-functional32
-dev=/dev/kxfer0
-sysdir=/sys/class/kxfer/kxfer0
-default_size=4194304
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kxfer-func.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-
-# not_ok NAME [DIAGNOSTIC LINE...]
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $1"
-	shift
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/# /'
-	done
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
-}
-
-wait_for() {	# wait_for TEST-ARGS...: up to 3 s
-	i=0
-	while ! test "$@"; do
-		i=$((i + 1))
-		[ $i -le 30 ] || return 1
-		sleep 0.1 2>/dev/null || sleep 1
-	done
-}
 
 # --- the plan: shell checks before and after, plus every C test ---
 
@@ -104,39 +71,17 @@ fi
 
 # --- the C tests ---
 
-# run_binary BIN LIST COUNT PREFIX: run the tests numbered from n + 1; if
-# the binary stops early, report the tests it never got to as failures.
-run_binary() {
-	b=$1 list=$2 count=$3 prefix=$4
-	first=$((n + 1))
-	{
-		set +e
-		"$b" --no-header --first "$first" --prefix "$prefix" --ko "$ko"
-		echo $? >"$tmp/rc"
-	} | tee "$tmp/out.tap"
-	rc=$(cat "$tmp/rc")
-	done_=$(grep -cE '^(not )?ok [0-9]+ ' "$tmp/out.tap" || true)
-	bad=$(grep -cE '^not ok [0-9]+ ' "$tmp/out.tap" || true)
-	failed=$((failed + bad))
-	n=$((n + done_))
-	i=$((done_ + 1))
-	while [ "$i" -le "$count" ]; do
-		not_ok "$(sed -n "${i}p" "$list")" \
-			"not run: $b stopped after $done_ of $count tests (exit status $rc)"
-		i=$((i + 1))
-	done
-}
-
 if [ -n "${main_err:-}" ]; then
 	not_ok functional_test_binary_runs "$main_err"
 else
-	run_binary "$bin" "$tmp/main.list" "$n_main" ""
+	run_binary "$bin" "$tmp/main.list" "$n_main" --prefix "" --ko "$ko"
 fi
 
 if [ -n "$why32" ]; then
 	skip compat32_tests "$why32"
 else
-	run_binary "$bin32" "$tmp/compat.list" "$n32" compat32_
+	run_binary "$bin32" "$tmp/compat.list" "$n32" --prefix compat32_ \
+		--ko "$ko"
 fi
 
 # --- shell-level use of the device ---
@@ -187,17 +132,5 @@ case $size in
 	fi ;;
 esac
 
-# Later payload stages expect the module as insmod left it.
-if [ -d /sys/module/kxfer ] && [ -c "$dev" ] &&
-   [ "$(cat "$sysdir/buf_size" 2>/dev/null)" = "$default_size" ] &&
-   [ ! -e /dev/kxfer1 ]; then
-	ok module_left_loaded_with_default_params
-else
-	not_ok module_left_loaded_with_default_params \
-		"module dir: $(ls -d /sys/module/kxfer 2>&1)" \
-		"nodes: $(ls /dev | grep kxfer | tr '\n' ' ')" \
-		"buf_size: $(cat "$sysdir/buf_size" 2>&1)"
-fi
-
-echo "# $failed of $n tests failed"
-[ "$failed" -eq 0 ]
+check_module_left_default
+finish_tap

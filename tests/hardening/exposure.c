@@ -52,12 +52,12 @@ TEST(device_nodes_are_0600_root_root)
 	for (int i = 0; i < n; i++) {
 		struct stat sb;
 
-		ASSERT_OK(stat(hx_node(i), &sb));
+		ASSERT_OK(stat(kx_node(i), &sb));
 		if (!S_ISCHR(sb.st_mode) || (sb.st_mode & 07777) != 0600 ||
 		    sb.st_uid != 0 || sb.st_gid != 0)
 			kxt_fail_at(__FILE__, __LINE__, 0,
 				    "%s: mode %o uid %u gid %u, expected a character device 600 root:root",
-				    hx_node(i), sb.st_mode, sb.st_uid,
+				    kx_node(i), sb.st_mode, sb.st_uid,
 				    sb.st_gid);
 	}
 	if (kx_ko)
@@ -74,16 +74,16 @@ TEST(unprivileged_user_cannot_open_any_node)
 		become_nobody();
 		for (int i = 0; i < n; i++)
 			for (size_t m = 0; m < 3; m++) {
-				int fd = open(hx_node(i), modes[m] | O_CLOEXEC);
+				int fd = open(kx_node(i), modes[m] | O_CLOEXEC);
 				int e = errno;
 
 				if (fd >= 0)
 					FAIL("uid %d opened %s with flags %#x",
-					     NOBODY, hx_node(i), modes[m]);
+					     NOBODY, kx_node(i), modes[m]);
 				if (e != EACCES)
 					kxt_fail_at(__FILE__, __LINE__, 0,
 						    "open(%s, %#x) as uid %d: %s, expected EACCES",
-						    hx_node(i), modes[m], NOBODY,
+						    kx_node(i), modes[m], NOBODY,
 						    kxt_errstr(e));
 			}
 		kxt_child_exit();
@@ -281,7 +281,7 @@ TEST(sysfs_and_module_parameters_hold_no_kernel_addresses)
 	for (int i = 0; i < n; i++) {
 		struct kxfer_info info;
 		struct kxfer_stats st;
-		int fd = hx_open_node(i, O_RDWR);
+		int fd = kx_open_node(i, O_RDWR);
 		char buf[100] = { 0 };
 
 		/* Some activity, so that the counters are not all zero. */
@@ -292,8 +292,8 @@ TEST(sysfs_and_module_parameters_hold_no_kernel_addresses)
 		kx_get_stats(fd, &st);
 		sc.info = &info;
 		sc.st = &st;
-		sc.node = hx_node(i);
-		scan_dir(&sc, hx_class_dir(i), "", 0);
+		sc.node = kx_node(i);
+		scan_dir(&sc, kx_class_dir(i), "", 0);
 		munmap(m, kx_page());
 		close(fd);
 	}

@@ -15,7 +15,6 @@
 #define _GNU_SOURCE
 #define KXT_FILE_ORDER 30
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,10 +23,10 @@
 #include <unistd.h>
 
 #include "fuzz_pick.h"
+#include "fuzz_report.h"
 #include "model.h"
 
 #define MAX_MAPS	3
-#define MAX_REPORTS	10
 #define ALL_FEATURES	(KXFER_FEAT_ITER | KXFER_FEAT_MMAP | \
 			 KXFER_FEAT_CHECKSUM | KXFER_FEAT_FILL | \
 			 KXFER_FEAT_RESIZE | KXFER_FEAT_STATS)
@@ -58,22 +57,6 @@ struct ioctl_fuzz {
 	unsigned long maps_made, checks;
 	char desc[512];
 };
-
-static void report(struct ioctl_fuzz *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void report(struct ioctl_fuzz *f, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (++f->reports > MAX_REPORTS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	kxt_fail_at(__FILE__, __LINE__, 0, "%s: %s", f->desc, msg);
-}
 
 static unsigned int pick_cmd(struct hx_rng *r, unsigned int *idx)
 {
@@ -220,14 +203,14 @@ static void check_success(struct ioctl_fuzz *f, unsigned int cmd,
 		    out->info.features != ALL_FEATURES ||
 		    out->info.backing != KXFER_BACKING_VMALLOC ||
 		    out->info.__reserved != 0)
-			report(f, "INFO returned {buf_size %llu, max_size %llu, page_size %u, nr_mappings %u, abi %u, features %#x, backing %u, __reserved %#x}, expected {%" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %u, %u, %#x, 0, 0}",
-			       (unsigned long long)out->info.buf_size,
-			       (unsigned long long)out->info.max_size,
-			       out->info.page_size, out->info.nr_mappings,
-			       out->info.abi_version, out->info.features,
-			       out->info.backing, out->info.__reserved,
-			       d->size, d->max_size, d->page, d->mapped,
-			       KXFER_ABI_VERSION, ALL_FEATURES);
+			fuzz_report(f, "INFO returned {buf_size %llu, max_size %llu, page_size %u, nr_mappings %u, abi %u, features %#x, backing %u, __reserved %#x}, expected {%" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %u, %u, %#x, 0, 0}",
+			            (unsigned long long)out->info.buf_size,
+			            (unsigned long long)out->info.max_size,
+			            out->info.page_size, out->info.nr_mappings,
+			            out->info.abi_version, out->info.features,
+			            out->info.backing, out->info.__reserved,
+			            d->size, d->max_size, d->page, d->mapped,
+			            KXFER_ABI_VERSION, ALL_FEATURES);
 		hx_scan_for_kernel_ptrs(&out->info, sizeof(out->info),
 					"INFO output");
 		break;
@@ -240,10 +223,10 @@ static void check_success(struct ioctl_fuzz *f, unsigned int cmd,
 		if (out->xfer.offset != in->xfer.offset ||
 		    out->xfer.length != in->xfer.length ||
 		    out->xfer.flags != 0 || out->xfer.csum != csum)
-			report(f, "returned {offset %#llx, length %#llx, flags %#x, csum %#010x}, expected the input back with csum %#010x",
-			       (unsigned long long)out->xfer.offset,
-			       (unsigned long long)out->xfer.length,
-			       out->xfer.flags, out->xfer.csum, csum);
+			fuzz_report(f, "returned {offset %#llx, length %#llx, flags %#x, csum %#010x}, expected the input back with csum %#010x",
+			            (unsigned long long)out->xfer.offset,
+			            (unsigned long long)out->xfer.length,
+			            out->xfer.flags, out->xfer.csum, csum);
 		model_count(d, cmd == KXFER_IOC_FETCH ? KXFER_PATH_FETCH :
 			    KXFER_PATH_SUBMIT, in->xfer.length);
 		break;
@@ -256,10 +239,10 @@ static void check_success(struct ioctl_fuzz *f, unsigned int cmd,
 		if (out->mode.work != d->work || out->mode.seed != d->seed ||
 		    out->mode.last_csum != d->last_csum ||
 		    out->mode.__reserved != 0)
-			report(f, "GET_MODE returned {work %u, seed %#x, last_csum %#x, __reserved %#x}, expected {%u, %#x, %#x, 0}",
-			       out->mode.work, out->mode.seed,
-			       out->mode.last_csum, out->mode.__reserved,
-			       d->work, d->seed, d->last_csum);
+			fuzz_report(f, "GET_MODE returned {work %u, seed %#x, last_csum %#x, __reserved %#x}, expected {%u, %#x, %#x, 0}",
+			            out->mode.work, out->mode.seed,
+			            out->mode.last_csum, out->mode.__reserved,
+			            d->work, d->seed, d->last_csum);
 		break;
 	case KXFER_IOC_RESIZE:
 		model_resize(d, hx_page_align(in->resize.size));
@@ -267,9 +250,9 @@ static void check_success(struct ioctl_fuzz *f, unsigned int cmd,
 	case KXFER_IOC_GET_STATS:
 		for (int s = KXFER_NR_PATHS; s < KXFER_STATS_SLOTS; s++)
 			if (out->stats.bytes[s] || out->stats.calls[s])
-				report(f, "GET_STATS unused slot %d holds bytes %llu calls %llu, expected 0",
-				       s, (unsigned long long)out->stats.bytes[s],
-				       (unsigned long long)out->stats.calls[s]);
+				fuzz_report(f, "GET_STATS unused slot %d holds bytes %llu calls %llu, expected 0",
+				            s, (unsigned long long)out->stats.bytes[s],
+				            (unsigned long long)out->stats.calls[s]);
 		hx_scan_for_kernel_ptrs(&out->stats, sizeof(out->stats),
 					"GET_STATS output");
 		break;
@@ -290,22 +273,14 @@ static void check_stats(struct ioctl_fuzz *f)
 	for (int p = 0; p < KXFER_NR_PATHS; p++) {
 		if (st.bytes[p] == f->d.bytes[p] && st.calls[p] == f->d.calls[p])
 			continue;
-		report(f, "afterwards GET_STATS path %s shows %llu bytes in %llu calls, the model %llu bytes in %llu calls (contract: calls that moved >= 0 bytes without error)",
-		       kx_path_name(p), (unsigned long long)st.bytes[p],
-		       (unsigned long long)st.calls[p],
-		       (unsigned long long)f->d.bytes[p],
-		       (unsigned long long)f->d.calls[p]);
+		fuzz_report(f, "afterwards GET_STATS path %s shows %llu bytes in %llu calls, the model %llu bytes in %llu calls (contract: calls that moved >= 0 bytes without error)",
+		            kx_path_name(p), (unsigned long long)st.bytes[p],
+		            (unsigned long long)st.calls[p],
+		            (unsigned long long)f->d.bytes[p],
+		            (unsigned long long)f->d.calls[p]);
 		f->d.bytes[p] = st.bytes[p];
 		f->d.calls[p] = st.calls[p];
 	}
-}
-
-static void check_contents(struct ioctl_fuzz *f)
-{
-	char msg[300];
-
-	if (!model_diff(&f->d, f->vfd, 0, f->d.size, msg, sizeof(msg)))
-		report(f, "%s", msg);
 }
 
 static void toggle_mapping(struct ioctl_fuzz *f)
@@ -354,13 +329,13 @@ static void one_case(struct ioctl_fuzz *f, unsigned long i)
 	r = ioctl(f->fd, cmd, p.p);
 	got = r == 0 ? 0 : errno;
 	if (r != 0 && r != -1)
-		report(f, "ioctl returned %d, expected 0 or -1", r);
+		fuzz_report(f, "ioctl returned %d, expected 0 or -1", r);
 	f->outcome[outcome_index(got)]++;
 
 	if (!hx_want_has(&w, got)) {
 		if (!f->check_stats)
-			report(f, "expected %s, got %s", hx_want_str(&w),
-			       hx_errname(got));
+			fuzz_report(f, "expected %s, got %s", hx_want_str(&w),
+			            hx_errname(got));
 		resync_all(f);
 		return;
 	}
@@ -376,8 +351,8 @@ static void one_case(struct ioctl_fuzz *f, unsigned long i)
 			model_resync(&f->d, f->vfd, in.xfer.offset,
 				     in.xfer.length, f->d.seed, f->desc);
 	} else if (size && p.writable >= size && memcmp(p.p, &pre, size)) {
-		report(f, "failed with %s but changed its argument",
-		       hx_errname(got));
+		fuzz_report(f, "failed with %s but changed its argument",
+		            hx_errname(got));
 	}
 	if (f->check_stats)
 		check_stats(f);
@@ -415,7 +390,7 @@ static void run_ioctl_fuzz(int with_stats)
 			snprintf(f->desc, sizeof(f->desc),
 				 "case %lu: buffer contents", i);
 			f->checks++;
-			check_contents(f);
+			fuzz_check_contents(f);
 		} else {
 			one_case(f, i);
 		}
@@ -427,7 +402,7 @@ static void run_ioctl_fuzz(int with_stats)
 	f->d.mapped = 0;
 	snprintf(f->desc, sizeof(f->desc), "after case %lu: final buffer contents",
 		 cases);
-	check_contents(f);
+	fuzz_check_contents(f);
 
 	kxt_diag("cases: %lu (INFO %lu, SUBMIT %lu, FETCH %lu, SET_MODE %lu, GET_MODE %lu, RESIZE %lu, GET_STATS %lu, RESET_STATS %lu; %lu mappings, %lu content checks)",
 		 cases, f->per_cmd[0], f->per_cmd[1], f->per_cmd[2],
@@ -437,12 +412,7 @@ static void run_ioctl_fuzz(int with_stats)
 		 f->outcome[OUT_OK], f->outcome[OUT_EINVAL],
 		 f->outcome[OUT_EFAULT], f->outcome[OUT_EBUSY],
 		 f->outcome[OUT_OTHER]);
-	if (f->reports) {
-		kxt_diag("%lu disagreement(s) with the model%s; replay with: --seed %" PRIu64 " --cases %lu",
-			 f->reports,
-			 f->reports > MAX_REPORTS ? " (first ones shown)" : "",
-			 seed, cases);
-	}
+	fuzz_report_summary(f->reports, seed, cases);
 	kx_resize(f->fd, start_size);
 	model_free(&f->d);
 	hx_arena_free(&f->a);

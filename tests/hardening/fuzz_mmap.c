@@ -16,7 +16,6 @@
 #define KXT_FILE_ORDER 32
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 
 #include "fuzz_pick.h"
+#include "fuzz_report.h"
 #include "model.h"
 
 #ifndef MAP_SHARED_VALIDATE
@@ -35,8 +35,6 @@
 #ifndef MAP_SYNC
 #define MAP_SYNC 0x80000
 #endif
-
-#define MAX_REPORTS	10
 
 struct mmap_fuzz {
 	struct model_dev d;
@@ -47,30 +45,6 @@ struct mmap_fuzz {
 		      grown, resized;
 	char desc[400];
 };
-
-static void report(struct mmap_fuzz *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void report(struct mmap_fuzz *f, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (++f->reports > MAX_REPORTS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	kxt_fail_at(__FILE__, __LINE__, 0, "%s: %s", f->desc, msg);
-}
-
-static void check_contents(struct mmap_fuzz *f)
-{
-	char msg[300];
-
-	if (!model_diff(&f->d, f->vfd, 0, f->d.size, msg, sizeof(msg)))
-		report(f, "%s", msg);
-}
 
 static uint64_t pick_len(struct mmap_fuzz *f)
 {
@@ -157,8 +131,8 @@ static void expect_mappings(struct mmap_fuzz *f, const char *when)
 	unsigned int n = nr_mappings(f);
 
 	if (n != f->d.mapped) {
-		report(f, "%s: INFO.nr_mappings is %u, expected %u", when, n,
-		       f->d.mapped);
+		fuzz_report(f, "%s: INFO.nr_mappings is %u, expected %u", when, n,
+		            f->d.mapped);
 		f->d.mapped = n;
 	}
 }
@@ -180,9 +154,9 @@ static void use_mapping(struct mmap_fuzz *f, const struct model_mmap *c,
 
 		while (m[i] == (char)f->d.shadow[c->off + i])
 			i++;
-		report(f, "the mapping shows 0x%02x at buffer offset %" PRIu64 ", the buffer holds 0x%02x",
-		       (unsigned char)m[i], c->off + i,
-		       f->d.shadow[c->off + i]);
+		fuzz_report(f, "the mapping shows 0x%02x at buffer offset %" PRIu64 ", the buffer holds 0x%02x",
+		            (unsigned char)m[i], c->off + i,
+		            f->d.shadow[c->off + i]);
 	}
 	if ((c->prot & PROT_WRITE) && shared) {
 		for (int i = 0; i < 3; i++) {
@@ -202,8 +176,8 @@ static void use_mapping(struct mmap_fuzz *f, const struct model_mmap *c,
 		e = rc ? errno : 0;
 		f->protected_++;
 		if (e != (shared ? 0 : EACCES))
-			report(f, "mprotect(PROT_READ | PROT_WRITE): expected %s, got %s",
-			       shared ? "success" : "EACCES", hx_errname(e));
+			fuzz_report(f, "mprotect(PROT_READ | PROT_WRITE): expected %s, got %s",
+			            shared ? "success" : "EACCES", hx_errname(e));
 		if (!e && shared) {
 			m[0] = 0x3c;
 			f->d.shadow[c->off] = 0x3c;
@@ -215,8 +189,8 @@ static void use_mapping(struct mmap_fuzz *f, const struct model_mmap *c,
 		e = mremap(m, alen, alen + ps, 0) == MAP_FAILED ? errno : 0;
 		f->grown++;
 		if (e != EFAULT)
-			report(f, "mremap() growing the mapping: expected EFAULT, got %s",
-			       hx_errname(e));
+			fuzz_report(f, "mremap() growing the mapping: expected EFAULT, got %s",
+			            hx_errname(e));
 		break;
 	case 2:
 		if (alen < 3 * ps)
@@ -238,8 +212,8 @@ static void use_mapping(struct mmap_fuzz *f, const struct model_mmap *c,
 			break;
 		/* Shrinking in place keeps one VMA. */
 		if (mremap(m, alen, alen - ps, 0) == MAP_FAILED) {
-			report(f, "mremap() shrinking by a page: %s",
-			       kxt_errstr(errno));
+			fuzz_report(f, "mremap() shrinking by a page: %s",
+			            kxt_errstr(errno));
 			break;
 		}
 		f->shrunk++;
@@ -288,8 +262,8 @@ static void one_case(struct mmap_fuzz *f, unsigned long i)
 	ret = syscall(SYS_mmap, NULL, c.len, c.prot, c.flags, fd, c.off);
 	got = ret == -1 ? errno : 0;
 	if (!hx_want_has(&w, got)) {
-		report(f, "expected %s, got %s", hx_want_str(&w),
-		       hx_errname(got));
+		fuzz_report(f, "expected %s, got %s", hx_want_str(&w),
+		            hx_errname(got));
 		if (!got)
 			munmap((void *)ret, hx_page_align(c.len));
 		expect_mappings(f, "after the case");
@@ -348,7 +322,7 @@ TEST_TIMEOUT(fuzz_mmap_args_match_reference_model, 900)
 		if (v < 3) {
 			snprintf(f->desc, sizeof(f->desc),
 				 "case %lu: buffer contents", i);
-			check_contents(f);
+			fuzz_check_contents(f);
 		} else if (v < 6) {
 			resize_between_cases(f);
 		} else {
@@ -357,27 +331,23 @@ TEST_TIMEOUT(fuzz_mmap_args_match_reference_model, 900)
 	}
 	snprintf(f->desc, sizeof(f->desc), "after %lu cases: final buffer contents",
 		 cases);
-	check_contents(f);
+	fuzz_check_contents(f);
 	expect_mappings(f, "at the end");
 
 	/* contract: one mmap call per successful mmap(), bytes = length. */
 	kx_get_stats(f->vfd, &st);
 	if (st.calls[KXFER_PATH_MMAP] != f->d.calls[KXFER_PATH_MMAP] ||
 	    st.bytes[KXFER_PATH_MMAP] != f->d.bytes[KXFER_PATH_MMAP])
-		report(f, "GET_STATS path mmap shows %llu bytes in %llu calls, expected %llu bytes in %llu calls",
-		       (unsigned long long)st.bytes[KXFER_PATH_MMAP],
-		       (unsigned long long)st.calls[KXFER_PATH_MMAP],
-		       (unsigned long long)f->d.bytes[KXFER_PATH_MMAP],
-		       (unsigned long long)f->d.calls[KXFER_PATH_MMAP]);
+		fuzz_report(f, "GET_STATS path mmap shows %llu bytes in %llu calls, expected %llu bytes in %llu calls",
+		            (unsigned long long)st.bytes[KXFER_PATH_MMAP],
+		            (unsigned long long)st.calls[KXFER_PATH_MMAP],
+		            (unsigned long long)f->d.bytes[KXFER_PATH_MMAP],
+		            (unsigned long long)f->d.calls[KXFER_PATH_MMAP]);
 
 	kxt_diag("cases: %lu; mmap succeeded %lu times and failed as expected %lu times; %lu mprotect, %lu mremap grow, %lu mremap shrink, %lu split, %lu resizes",
 		 cases, f->ok, f->failed, f->protected_, f->grown, f->shrunk,
 		 f->split, f->resized);
-	if (f->reports)
-		kxt_diag("%lu disagreement(s) with the model%s; replay with: --seed %" PRIu64 " --cases %lu",
-			 f->reports,
-			 f->reports > MAX_REPORTS ? " (first ones shown)" : "",
-			 seed, cases);
+	fuzz_report_summary(f->reports, seed, cases);
 	kx_resize(f->vfd, start_size);
 	model_free(&f->d);
 	free(f);

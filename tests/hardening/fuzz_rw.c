@@ -21,7 +21,6 @@
 #define KXT_FILE_ORDER 33
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +29,11 @@
 #include <unistd.h>
 
 #include "fuzz_pick.h"
+#include "fuzz_report.h"
 #include "kx_crc32c.h"
 #include "kx_pattern.h"
 #include "model.h"
 
-#define MAX_REPORTS	10
 #define NR_FILES	3
 
 struct file_state {
@@ -57,22 +56,6 @@ struct rw_fuzz {
 	unsigned long reports, per_op[RW_NR_OPS], ok, eof, partial, errs;
 	char desc[600];
 };
-
-static void report(struct rw_fuzz *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void report(struct rw_fuzz *f, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (++f->reports > MAX_REPORTS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	kxt_fail_at(__FILE__, __LINE__, 0, "%s: %s", f->desc, msg);
-}
 
 static uint64_t pick_seg_len(struct rw_fuzz *f, const struct hx_ptr *p,
 			     uint64_t pos)
@@ -291,10 +274,10 @@ static void after_read(struct rw_fuzz *f, const struct model_rw *c,
 
 			if (v == f->want_ret[b] || v == f->want_full[b])
 				continue;
-			report(f, "after reading %" PRIu64 " bytes, user memory at arena offset %zu is 0x%02x, expected 0x%02x (%s)",
-			       ret, b, v, f->want_ret[b],
-			       f->pre[b] == v ? "not written" :
-			       "wrong byte or written where nothing belongs");
+			fuzz_report(f, "after reading %" PRIu64 " bytes, user memory at arena offset %zu is 0x%02x, expected 0x%02x (%s)",
+			            ret, b, v, f->want_ret[b],
+			            f->pre[b] == v ? "not written" :
+			            "wrong byte or written where nothing belongs");
 			break;
 		}
 	}
@@ -317,14 +300,6 @@ mode:
 		fs->last_csum = csum;
 }
 
-static void check_contents(struct rw_fuzz *f)
-{
-	char msg[300];
-
-	if (!model_diff(&f->d, f->vfd, 0, f->d.size, msg, sizeof(msg)))
-		report(f, "%s", msg);
-}
-
 /* The bytes a faulting write did not get to must be as they were. */
 static void expect_unchanged(struct rw_fuzz *f, const struct model_rw *c,
 			     uint64_t off, uint64_t len)
@@ -341,9 +316,9 @@ static void expect_unchanged(struct rw_fuzz *f, const struct model_rw *c,
 			first = i;
 	}
 	if (ndiff) {
-		report(f, "%" PRIu64 " of the %" PRIu64 " bytes past the %" PRIu64 " this faulting %s moved changed; first at buffer offset %" PRIu64 ": 0x%02x, was 0x%02x",
-		       ndiff, len, off - c->pos, model_rw_name(c->op),
-		       off + first, got[first], f->d.shadow[off + first]);
+		fuzz_report(f, "%" PRIu64 " of the %" PRIu64 " bytes past the %" PRIu64 " this faulting %s moved changed; first at buffer offset %" PRIu64 ": 0x%02x, was 0x%02x",
+		            ndiff, len, off - c->pos, model_rw_name(c->op),
+		            off + first, got[first], f->d.shadow[off + first]);
 		memcpy(f->d.shadow + off, got, len);
 	}
 	free(got);
@@ -406,9 +381,9 @@ static void check_mode(struct rw_fuzz *f, struct file_state *fs,
 		fs->last_csum = before;
 		return;
 	}
-	report(f, "GET_MODE.last_csum is %#010x, expected %#010x%s",
-	       m.last_csum, fs->last_csum,
-	       at_eof ? " or the previous value" : "");
+	fuzz_report(f, "GET_MODE.last_csum is %#010x, expected %#010x%s",
+	            m.last_csum, fs->last_csum,
+	            at_eof ? " or the previous value" : "");
 	fs->last_csum = m.last_csum;
 }
 
@@ -420,11 +395,11 @@ static void check_stats(struct rw_fuzz *f)
 	for (int p = 0; p < KXFER_NR_PATHS; p++) {
 		if (st.bytes[p] == f->d.bytes[p] && st.calls[p] == f->d.calls[p])
 			continue;
-		report(f, "afterwards GET_STATS path %s shows %llu bytes in %llu calls, the model %llu bytes in %llu calls (contract: calls that moved >= 0 bytes without error)",
-		       kx_path_name(p), (unsigned long long)st.bytes[p],
-		       (unsigned long long)st.calls[p],
-		       (unsigned long long)f->d.bytes[p],
-		       (unsigned long long)f->d.calls[p]);
+		fuzz_report(f, "afterwards GET_STATS path %s shows %llu bytes in %llu calls, the model %llu bytes in %llu calls (contract: calls that moved >= 0 bytes without error)",
+		            kx_path_name(p), (unsigned long long)st.bytes[p],
+		            (unsigned long long)st.calls[p],
+		            (unsigned long long)f->d.bytes[p],
+		            (unsigned long long)f->d.calls[p]);
 		f->d.bytes[p] = st.bytes[p];
 		f->d.calls[p] = st.calls[p];
 	}
@@ -459,13 +434,13 @@ static void one_case(struct rw_fuzz *f, unsigned long i)
 	    (!got && (ret < res.min_ret || ret > res.max_ret))) {
 		if (!f->check_stats) {
 			if (!got && hx_want_has(&res.w, 0))
-				report(f, "returned %" PRIu64 ", expected %" PRIu64 "%s%" PRIu64,
-				       ret, res.min_ret,
-				       res.min_ret == res.max_ret ? "" : "..",
-				       res.min_ret == res.max_ret ? 0 : res.max_ret);
+				fuzz_report(f, "returned %" PRIu64 ", expected %" PRIu64 "%s%" PRIu64,
+				            ret, res.min_ret,
+				            res.min_ret == res.max_ret ? "" : "..",
+				            res.min_ret == res.max_ret ? 0 : res.max_ret);
 			else
-				report(f, "expected %s, got %s (return %ld)",
-				       hx_want_str(&res.w), hx_errname(got), r);
+				fuzz_report(f, "expected %s, got %s (return %ld)",
+				            hx_want_str(&res.w), hx_errname(got), r);
 		}
 		/* Take the device's word for what follows. */
 		kx_pread_all(f->vfd, f->d.shadow, f->d.size, 0);
@@ -504,8 +479,8 @@ static void one_case(struct rw_fuzz *f, unsigned long i)
 	if (!model_rw_has_offset(c.op) && !got)
 		fs->pos += ret;
 	if ((uint64_t)lseek(fs->fd, 0, SEEK_CUR) != fs->pos)
-		report(f, "file position is %lld afterwards, expected %" PRIu64,
-		       (long long)lseek(fs->fd, 0, SEEK_CUR), fs->pos);
+		fuzz_report(f, "file position is %lld afterwards, expected %" PRIu64,
+		            (long long)lseek(fs->fd, 0, SEEK_CUR), fs->pos);
 	check_mode(f, fs, csum_before, !got && res.eof);
 }
 
@@ -561,7 +536,7 @@ static void run_rw_fuzz(int with_stats)
 		} else if (v < 7) {
 			snprintf(f->desc, sizeof(f->desc),
 				 "case %lu: buffer contents", i);
-			check_contents(f);
+			fuzz_check_contents(f);
 		} else {
 			/* Fresh data now and then, where writes take it. */
 			if (v < 20)
@@ -573,7 +548,7 @@ static void run_rw_fuzz(int with_stats)
 	}
 	snprintf(f->desc, sizeof(f->desc), "after %lu cases: final buffer contents",
 		 cases);
-	check_contents(f);
+	fuzz_check_contents(f);
 
 	kxt_diag("cases: %lu (read %lu, write %lu, pread %lu, pwrite %lu, readv %lu, writev %lu, preadv %lu, pwritev %lu)",
 		 cases, f->per_op[RW_READ], f->per_op[RW_WRITE],
@@ -582,11 +557,7 @@ static void run_rw_fuzz(int with_stats)
 		 f->per_op[RW_PREADV], f->per_op[RW_PWRITEV]);
 	kxt_diag("outcomes: %lu full transfers, %lu short at a fault, %lu at the end of the buffer, %lu errors as predicted",
 		 f->ok, f->partial, f->eof, f->errs);
-	if (f->reports)
-		kxt_diag("%lu disagreement(s) with the model%s; replay with: --seed %" PRIu64 " --cases %lu",
-			 f->reports,
-			 f->reports > MAX_REPORTS ? " (first ones shown)" : "",
-			 seed, cases);
+	fuzz_report_summary(f->reports, seed, cases);
 	kx_resize(f->vfd, start_size);
 	model_free(&f->d);
 	hx_arena_free(&f->a);

@@ -142,67 +142,13 @@ void hx_sleep_us(unsigned int us)
 
 /* --- devices and the module ------------------------------------------ */
 
-const char *hx_node(int n)
-{
-	static char buf[8][32];
-	static int next;
-	char *b = buf[next++ & 7];
-
-	snprintf(b, sizeof(buf[0]), "/dev/kxfer%d", n);
-	return b;
-}
-
-const char *hx_class_dir(int n)
-{
-	static char buf[8][48];
-	static int next;
-	char *b = buf[next++ & 7];
-
-	snprintf(b, sizeof(buf[0]), "/sys/class/kxfer/kxfer%d", n);
-	return b;
-}
-
-int hx_open_node(int n, int flags)
-{
-	int fd = open(hx_node(n), flags | O_CLOEXEC);
-
-	if (fd < 0)
-		FAIL("open(%s): %s", hx_node(n), kxt_errstr(errno));
-	return fd;
-}
-
 int hx_nr_nodes(void)
 {
 	int n = 0;
 
-	while (n < 1024 && access(hx_node(n), F_OK) == 0)
+	while (n < 1024 && access(kx_node(n), F_OK) == 0)
 		n++;
 	return n;
-}
-
-int hx_chrdev_registered(void)
-{
-	FILE *f = fopen("/proc/devices", "r");
-	char line[128];
-	int in_char = 0, found = 0;
-
-	if (!f)
-		FAIL("fopen(/proc/devices): %s", kxt_errstr(errno));
-	while (fgets(line, sizeof(line), f)) {
-		unsigned int major;
-		char name[64];
-
-		if (!strncmp(line, "Character", 9))
-			in_char = 1;
-		else if (!strncmp(line, "Block", 5))
-			in_char = 0;
-		else if (in_char &&
-			 sscanf(line, "%u %63s", &major, name) == 2 &&
-			 !strcmp(name, KX_MODULE_NAME))
-			found = 1;
-	}
-	fclose(f);
-	return found;
 }
 
 int hx_use_module(const char *params, int min_devs)
@@ -239,14 +185,14 @@ int hx_expect_no_module_traces(const char *after)
 		clean = 0;
 	}
 	for (int i = 0; i < 33; i++) {
-		if (access(hx_node(i), F_OK) == 0) {
+		if (access(kx_node(i), F_OK) == 0) {
 			kxt_fail_at(__FILE__, __LINE__, 0,
-				    "%s: %s still exists", after, hx_node(i));
+				    "%s: %s still exists", after, kx_node(i));
 			clean = 0;
 			break;
 		}
 	}
-	if (hx_chrdev_registered()) {
+	if (kx_chrdev_registered()) {
 		kxt_fail_at(__FILE__, __LINE__, 0,
 			    "%s: /proc/devices still lists a kxfer major", after);
 		clean = 0;

@@ -58,11 +58,8 @@ void hx_sleep_us(unsigned int us);
 
 /* --- devices and the module ------------------------------------------ */
 
-const char *hx_node(int n);		/* /dev/kxferN */
-const char *hx_class_dir(int n);	/* /sys/class/kxfer/kxferN */
-int hx_open_node(int n, int flags);	/* fails the test on error */
+/* kx_node(), kx_open_node() and friends are in kxdev.h. */
 int hx_nr_nodes(void);			/* /dev/kxfer0.. present in a row */
-int hx_chrdev_registered(void);		/* "kxfer" in /proc/devices */
 
 /*
  * Reload the module with params, or, without --ko, check that what is

@@ -134,7 +134,7 @@ static void use_devices(void)
 	char buf[64] = "leak check";
 
 	for (int i = 0; i < LEAK_DEVS; i++) {
-		int fd = hx_open_node(i, O_RDWR);
+		int fd = kx_open_node(i, O_RDWR);
 		char *m;
 
 		kx_pwrite_all(fd, buf, sizeof(buf), 100);

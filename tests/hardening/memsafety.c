@@ -50,7 +50,7 @@ TEST(fresh_buffers_read_zero_on_every_device_and_path)
 	kx_require_ko();	/* only a fresh load gives fresh buffers */
 	ndevs = hx_use_module("nr_devs=3 buf_size=1048576", 3);
 	for (int i = 0; i < ndevs; i++) {
-		int fd = hx_open_node(i, O_RDWR);
+		int fd = kx_open_node(i, O_RDWR);
 		struct iovec iov[3] = {
 			{ buf, 1000 }, { buf + 1000, 5000 },
 			{ buf + 6000, size - 6000 },
@@ -62,20 +62,20 @@ TEST(fresh_buffers_read_zero_on_every_device_and_path)
 		ASSERT_EQ(kx_size(fd), size);
 		memset(buf, FILL, size);
 		kx_pread_all(fd, buf, size, 0);
-		snprintf(what, sizeof(what), "read() of fresh %s", hx_node(i));
+		snprintf(what, sizeof(what), "read() of fresh %s", kx_node(i));
 		expect_zero(buf, size, what);
 
 		memset(buf, FILL, size);
 		ASSERT_EQ(preadv(fd, iov, 3, 0), (ssize_t)size);
-		snprintf(what, sizeof(what), "readv() of fresh %s", hx_node(i));
+		snprintf(what, sizeof(what), "readv() of fresh %s", kx_node(i));
 		expect_zero(buf, size, what);
 
 		m = kx_map(fd, size, 0, PROT_READ, MAP_SHARED);
-		snprintf(what, sizeof(what), "mapping of fresh %s", hx_node(i));
+		snprintf(what, sizeof(what), "mapping of fresh %s", kx_node(i));
 		expect_zero(m, size, what);
 		ASSERT_OK(ioctl(fd, KXFER_IOC_FETCH, &x));
 		snprintf(what, sizeof(what), "mapping of fresh %s after FETCH",
-			 hx_node(i));
+			 kx_node(i));
 		expect_zero(m, size, what);
 		ASSERT_OK(munmap(m, size));
 		close(fd);

@@ -91,21 +91,21 @@ TEST(load_nr_devs_32_gives_32_working_devices)
 	kx_module_reload("nr_devs=32 buf_size=1");
 	for (int i = 0; i < 32; i++) {
 		unsigned char c = (unsigned char)(i + 1), back = 0;
-		int fd = hx_open_node(i, O_RDWR);
+		int fd = kx_open_node(i, O_RDWR);
 
 		EXPECT_EQ(kx_size(fd), (uint64_t)ps);
 		/* Each device its own buffer: write one, read it back later. */
 		kx_pwrite_all(fd, &c, 1, ps - 1);
 		close(fd);
-		fd = hx_open_node(i, O_RDONLY);
+		fd = kx_open_node(i, O_RDONLY);
 		kx_pread_all(fd, &back, 1, ps - 1);
 		EXPECT_EQ(back, c);
 		close(fd);
-		if (access(hx_class_dir(i), F_OK))
+		if (access(kx_class_dir(i), F_OK))
 			kxt_fail_at(__FILE__, __LINE__, 0, "%s missing",
-				    hx_class_dir(i));
+				    kx_class_dir(i));
 	}
-	EXPECT_NE(access(hx_node(32), F_OK), 0);
+	EXPECT_NE(access(kx_node(32), F_OK), 0);
 	kx_module_restore();
 }
 

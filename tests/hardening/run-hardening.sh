@@ -24,11 +24,11 @@ if [ -f "$here/hardening.env" ]; then
 	# shellcheck disable=SC1091
 	. "$here/hardening.env"
 fi
+# TAP helpers, dev, sysdir, default_size: shared with run-functional.sh.
+# shellcheck source=tests/guest/payload-lib.sh
+. "$here/payload-lib.sh"
 ko=$here/kxfer.ko
 bin=$here/kxfer-hardening
-dev=/dev/kxfer0
-sysdir=/sys/class/kxfer/kxfer0
-default_size=4194304
 seconds=${KXFER_HX_SECONDS:-20}
 cases=${KXFER_HX_CASES:-10000}
 seed=${KXFER_HX_SEED:-1}
@@ -36,34 +36,6 @@ tests=${KXFER_HX_TESTS:-}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kxfer-hx.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-
-# not_ok NAME [DIAGNOSTIC LINE...]
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $1"
-	shift
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/# /'
-	done
-}
-
-wait_for() {	# wait_for TEST-ARGS...: up to 3 s
-	i=0
-	while ! test "$@"; do
-		i=$((i + 1))
-		[ $i -le 30 ] || return 1
-		usleep 100000
-	done
-}
 
 # The kernel's splat markers, as scripts/guest/check-dmesg.sh knows them,
 # so that a board run (no host-side check) catches them too.
@@ -111,30 +83,13 @@ fi
 if [ -n "${main_err:-}" ]; then
 	not_ok hardening_test_binary_runs "$main_err"
 else
-	first=$((n + 1))
 	start=$(cut -d' ' -f1 /proc/uptime)
-	{
-		set +e
-		set -f
-		# shellcheck disable=SC2086
-		"$bin" --no-header --first "$first" --ko "$ko" \
-			--seconds "$seconds" --cases "$cases" --seed "$seed" \
-			$tests
-		echo $? >"$tmp/rc"
-	} | tee "$tmp/out.tap"
-	rc=$(cat "$tmp/rc")
+	set -f
+	# shellcheck disable=SC2086
+	run_binary "$bin" "$tmp/main.list" "$n_main" --ko "$ko" \
+		--seconds "$seconds" --cases "$cases" --seed "$seed" $tests
+	set +f
 	end=$(cut -d' ' -f1 /proc/uptime)
-	done_=$(grep -cE '^(not )?ok [0-9]+ ' "$tmp/out.tap" || true)
-	bad=$(grep -cE '^not ok [0-9]+ ' "$tmp/out.tap" || true)
-	failed=$((failed + bad))
-	n=$((n + done_))
-	# Tests the binary never got to (it crashed or was killed) fail.
-	i=$((done_ + 1))
-	while [ "$i" -le "$n_main" ]; do
-		not_ok "$(sed -n "${i}p" "$tmp/main.list")" \
-			"not run: $bin stopped after $done_ of $n_main tests (exit status $rc)"
-		i=$((i + 1))
-	done
 	echo "# hardening tests took $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s"
 fi
 
@@ -147,17 +102,5 @@ else
 	ok kernel_log_has_no_warnings_or_oopses
 fi
 
-# Later payload stages expect the module as insmod left it.
-if [ -d /sys/module/kxfer ] && [ -c "$dev" ] &&
-   [ "$(cat "$sysdir/buf_size" 2>/dev/null)" = "$default_size" ] &&
-   [ ! -e /dev/kxfer1 ]; then
-	ok module_left_loaded_with_default_params
-else
-	not_ok module_left_loaded_with_default_params \
-		"module dir: $(ls -d /sys/module/kxfer 2>&1)" \
-		"nodes: $(echo /dev/kxfer*)" \
-		"buf_size: $(cat "$sysdir/buf_size" 2>&1)"
-fi
-
-echo "# $failed of $n tests failed"
-[ "$failed" -eq 0 ]
+check_module_left_default
+finish_tap

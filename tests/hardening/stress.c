@@ -57,13 +57,13 @@ static int compare_image(const struct st_dev *d, const unsigned char *got,
 
 		kxt_fail_at(__FILE__, __LINE__, 0,
 			    "%s read through %s: byte %" PRIu64 " (owner %d, cell %d, %s) is 0x%02x, expected 0x%02x",
-			    hx_node(d->index), how, i, o, cell % ST_CELLS,
+			    kx_node(d->index), how, i, o, cell % ST_CELLS,
 			    d->owner[o].written[cell % ST_CELLS] ?
 			    "written" : "never written", got[i], want[i]);
 	} else {
 		kxt_fail_at(__FILE__, __LINE__, 0,
 			    "%s read through %s: byte %" PRIu64 " is 0x%02x; nothing ever wrote past %" PRIu64 ", expected 0",
-			    hx_node(d->index), how, i, got[i], ST_OWNED);
+			    kx_node(d->index), how, i, got[i], ST_OWNED);
 	}
 	return 0;
 }
@@ -71,7 +71,7 @@ static int compare_image(const struct st_dev *d, const unsigned char *got,
 /* Every byte, three ways; then the statistics against the work done. */
 static void verify_device(struct st_dev *d)
 {
-	int fd = hx_open_node(d->index, O_RDWR);
+	int fd = kx_open_node(d->index, O_RDWR);
 	uint64_t size = kx_size(fd);
 	unsigned char *want = kx_alloc(size), *got = kx_alloc(size), *m;
 	struct kxfer_xfer x = { .offset = 0, .length = size };
@@ -99,7 +99,7 @@ static void verify_device(struct st_dev *d)
 	if (x.csum != crc)
 		kxt_fail_at(__FILE__, __LINE__, 0,
 			    "%s: SUBMIT of the whole buffer in checksum mode gave CRC32C %#010x, the expected contents have %#010x",
-			    hx_node(d->index), x.csum, crc);
+			    kx_node(d->index), x.csum, crc);
 
 	/* contract: every successful call counted, with its bytes. */
 	kx_get_stats(fd, &st);
@@ -112,7 +112,7 @@ static void verify_device(struct st_dev *d)
 		if (st.calls[p] != calls || st.bytes[p] != bytes)
 			kxt_fail_at(__FILE__, __LINE__, 0,
 				    "%s: GET_STATS path %s shows %llu calls, %llu bytes; the test made %llu calls moving %llu bytes",
-				    hx_node(d->index), kx_path_name(p),
+				    kx_node(d->index), kx_path_name(p),
 				    (unsigned long long)st.calls[p],
 				    (unsigned long long)st.bytes[p],
 				    calls, bytes);
@@ -120,7 +120,7 @@ static void verify_device(struct st_dev *d)
 	if (!st.calls[KXFER_PATH_FAULT])
 		kxt_fail_at(__FILE__, __LINE__, 0,
 			    "%s: no page fault counted although %llu mappings were used",
-			    hx_node(d->index),
+			    kx_node(d->index),
 			    (unsigned long long)atomic_load(&d->calls[KXFER_PATH_MMAP]));
 	d->calls[KXFER_PATH_FAULT] = st.calls[KXFER_PATH_FAULT];
 	d->bytes[KXFER_PATH_FAULT] = st.bytes[KXFER_PATH_FAULT];
@@ -139,7 +139,7 @@ static void report_device(const struct st_dev *d, double secs)
 		bytes += d->bytes[p];
 	}
 	kxt_diag("ops %s: read=%llu write=%llu readv=%llu writev=%llu submit=%llu fetch=%llu mmap=%llu faults=%llu",
-		 hx_node(d->index),
+		 kx_node(d->index),
 		 (unsigned long long)d->calls[KXFER_PATH_READ],
 		 (unsigned long long)d->calls[KXFER_PATH_WRITE],
 		 (unsigned long long)d->calls[KXFER_PATH_READ_ITER],
@@ -149,7 +149,7 @@ static void report_device(const struct st_dev *d, double secs)
 		 (unsigned long long)d->calls[KXFER_PATH_MMAP],
 		 (unsigned long long)d->calls[KXFER_PATH_FAULT]);
 	kxt_diag("ops %s: resize ok=%llu ebusy=%llu quiesced=%llu ebusy_own_map=%llu mmap_deferred=%llu set_mode=%llu get_stats=%llu sysfs=%llu whole_buffer_reads=%llu",
-		 hx_node(d->index),
+		 kx_node(d->index),
 		 (unsigned long long)d->ops[ST_OP_RESIZE_OK],
 		 (unsigned long long)d->ops[ST_OP_RESIZE_EBUSY],
 		 (unsigned long long)d->ops[ST_OP_RESIZE_QUIESCED],
@@ -160,7 +160,7 @@ static void report_device(const struct st_dev *d, double secs)
 		 (unsigned long long)d->ops[ST_OP_SYSFS],
 		 (unsigned long long)d->ops[ST_OP_SCAN]);
 	kxt_diag("ops %s: %llu kernel calls moving %.1f MiB in %.1f s",
-		 hx_node(d->index), calls, bytes / 1048576.0, secs);
+		 kx_node(d->index), calls, bytes / 1048576.0, secs);
 }
 
 TEST_TIMEOUT(stress_all_paths_on_several_devices_lose_no_byte, 3900)
@@ -187,7 +187,7 @@ TEST_TIMEOUT(stress_all_paths_on_several_devices_lose_no_byte, 3900)
 
 	/* Start from a known state: base size, all zero, counters reset. */
 	for (int i = 0; i < ndevs; i++) {
-		int fd = hx_open_node(i, O_RDWR);
+		int fd = kx_open_node(i, O_RDWR);
 		unsigned char *zero = hx_calloc(1, ST_BASE);
 
 		sh->dev[i].index = i;
@@ -203,7 +203,7 @@ TEST_TIMEOUT(stress_all_paths_on_several_devices_lose_no_byte, 3900)
 	for (int i = 0; i < ndevs; i++) {
 		for (int p = 0; p < ST_PROCS; p++) {
 			snprintf(namebuf[n], sizeof(namebuf[0]),
-				 "owners %s/%d", hx_node(i), p);
+				 "owners %s/%d", kx_node(i), p);
 			names[n] = namebuf[n];
 			pids[n] = kxt_fork();
 			if (!pids[n])
@@ -211,7 +211,7 @@ TEST_TIMEOUT(stress_all_paths_on_several_devices_lose_no_byte, 3900)
 			n++;
 		}
 		snprintf(namebuf[n], sizeof(namebuf[0]), "resizer %s",
-			 hx_node(i));
+			 kx_node(i));
 		names[n] = namebuf[n];
 		pids[n] = kxt_fork();
 		if (!pids[n])
@@ -261,7 +261,7 @@ TEST_TIMEOUT(stress_all_paths_on_several_devices_lose_no_byte, 3900)
 		kx_module_restore();
 	} else {
 		for (int i = 0; i < ndevs; i++) {
-			int fd = hx_open_node(i, O_RDWR);
+			int fd = kx_open_node(i, O_RDWR);
 
 			kx_resize(fd, orig_size[i]);
 			close(fd);

@@ -86,7 +86,7 @@ static void check_resized(struct resizer *z, uint64_t size)
 
 	if (got != want)
 		FAIL("%s: INFO.buf_size %" PRIu64 " after RESIZE to %" PRIu64
-		     ", expected %" PRIu64, hx_node(z->d->index), got, size,
+		     ", expected %" PRIu64, kx_node(z->d->index), got, size,
 		     want);
 	if (!tail)
 		return;
@@ -95,7 +95,7 @@ static void check_resized(struct resizer *z, uint64_t size)
 	for (size_t i = 0; i < tail; i++)
 		if (z->buf[i])
 			FAIL("%s: byte %" PRIu64 " of the tail is 0x%02x after RESIZE to %" PRIu64 " bytes, expected 0 (nothing ever wrote there)",
-			     hx_node(z->d->index), (uint64_t)(ST_BASE + i), z->buf[i],
+			     kx_node(z->d->index), (uint64_t)(ST_BASE + i), z->buf[i],
 			     want);
 }
 
@@ -122,10 +122,10 @@ static void racing_resize(struct resizer *z)
 	}
 	if (e)
 		FAIL("%s: RESIZE to %" PRIu64 ": %s, expected success or EBUSY",
-		     hx_node(z->d->index), size, kxt_errstr(e));
+		     kx_node(z->d->index), size, kxt_errstr(e));
 	if (p1 > 0 && u1 == u2)
 		FAIL("%s: RESIZE succeeded although %d mapping(s) made before it were alive throughout (no munmap started in between)",
-		     hx_node(z->d->index), p1);
+		     kx_node(z->d->index), p1);
 	st_op(z->d, ST_OP_RESIZE_OK);
 	check_resized(z, size);
 }
@@ -140,17 +140,17 @@ static void own_map_resize(struct resizer *z)
 
 	m = mmap(NULL, ps, PROT_READ, MAP_SHARED, z->fd, 0);
 	if (m == MAP_FAILED)
-		FAIL("%s: mmap of one page: %s", hx_node(z->d->index),
+		FAIL("%s: mmap of one page: %s", kx_node(z->d->index),
 		     kxt_errstr(errno));
 	st_count(z->d, KXFER_PATH_MMAP, ps);
 	kx_info(z->fd, &info);
 	if (!info.nr_mappings)
 		FAIL("%s: INFO.nr_mappings is 0 while the resizer holds a mapping",
-		     hx_node(z->d->index));
+		     kx_node(z->d->index));
 	e = resize(z, random_size(z));
 	if (e != EBUSY)
 		FAIL("%s: RESIZE while the resizer holds a mapping: %s, expected EBUSY",
-		     hx_node(z->d->index), e ? kxt_errstr(e) : "success");
+		     kx_node(z->d->index), e ? kxt_errstr(e) : "success");
 	st_op(z->d, ST_OP_RESIZE_WHILE_OWN_MAP);
 	munmap(m, ps);
 }
@@ -167,14 +167,14 @@ static void quiesced_resize(struct resizer *z)
 	while (atomic_load(&z->d->inflight)) {
 		if (hx_now() > deadline)
 			FAIL("%s: owners still map the device %.0f s after being asked to stop",
-			     hx_node(z->d->index), DRAIN_TIMEOUT_S);
+			     kx_node(z->d->index), DRAIN_TIMEOUT_S);
 		hx_sleep_us(200);
 	}
 	e = resize(z, size);
 	if (e) {
 		kx_info(z->fd, &info);
 		FAIL("%s: RESIZE to %" PRIu64 " with no mapping alive: %s (INFO.nr_mappings %u), expected success",
-		     hx_node(z->d->index), size, kxt_errstr(e),
+		     kx_node(z->d->index), size, kxt_errstr(e),
 		     info.nr_mappings);
 	}
 	st_op(z->d, ST_OP_RESIZE_QUIESCED);
@@ -187,7 +187,7 @@ void st_resizer_process(struct st_shared *sh, int dev)
 	struct resizer z = { .sh = sh, .d = &sh->dev[dev] };
 	double next_quiesce = hx_now() + QUIESCE_EVERY_S;
 
-	z.fd = hx_open_node(z.d->index, O_RDWR);
+	z.fd = kx_open_node(z.d->index, O_RDWR);
 	z.buf = kx_alloc(ST_GROW + kx_page());
 	hx_rng_init(&z.r, sh->seed, 0x6000 + dev);
 	while (!sh->stop) {
@@ -215,7 +215,7 @@ static uint64_t sysfs_u64(int dev, const char *attr)
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", hx_class_dir(dev), attr);
+	snprintf(path, sizeof(path), "%s/%s", kx_class_dir(dev), attr);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		FAIL("open(%s): %s", path, kxt_errstr(errno));
@@ -254,13 +254,13 @@ static void check_counters(struct st_dev *d, struct monitor_dev *m,
 	for (p = 0; p < KXFER_STATS_SLOTS; p++) {
 		if (p >= KXFER_NR_PATHS && (st.bytes[p] || st.calls[p]))
 			FAIL("%s: unused GET_STATS slot %d holds %llu/%llu",
-			     hx_node(d->index), p,
+			     kx_node(d->index), p,
 			     (unsigned long long)st.bytes[p],
 			     (unsigned long long)st.calls[p]);
 		if (st.bytes[p] < m->prev.bytes[p] ||
 		    st.calls[p] < m->prev.calls[p])
 			FAIL("%s: GET_STATS path %s went backwards: %llu bytes/%llu calls after %llu/%llu",
-			     hx_node(d->index), kx_path_name(p),
+			     kx_node(d->index), kx_path_name(p),
 			     (unsigned long long)st.bytes[p],
 			     (unsigned long long)st.calls[p],
 			     (unsigned long long)m->prev.bytes[p],
@@ -271,7 +271,7 @@ static void check_counters(struct st_dev *d, struct monitor_dev *m,
 	p = hx_below(r, KXFER_NR_PATHS);
 	if (sysfs_u64(d->index, attrs[p]) < st.calls[p])
 		FAIL("%s: %s is behind GET_STATS read just before (%llu)",
-		     hx_node(d->index), attrs[p],
+		     kx_node(d->index), attrs[p],
 		     (unsigned long long)st.calls[p]);
 	st_op(d, ST_OP_SYSFS);
 }
@@ -285,20 +285,20 @@ static void check_state(struct st_dev *d, struct monitor_dev *m)
 	kx_info(m->fd, &info);
 	if (info.nr_mappings > most)
 		FAIL("%s: INFO.nr_mappings %u, but at most %" PRIu64 " mappings exist",
-		     hx_node(d->index), info.nr_mappings, most);
+		     kx_node(d->index), info.nr_mappings, most);
 	if (info.buf_size < ST_BASE || info.buf_size > ST_BASE + ST_GROW ||
 	    info.buf_size % ps)
 		FAIL("%s: INFO.buf_size %llu outside [%llu, %llu] or not a page multiple",
-		     hx_node(d->index), (unsigned long long)info.buf_size,
+		     kx_node(d->index), (unsigned long long)info.buf_size,
 		     ST_BASE, ST_BASE + ST_GROW);
 	v = sysfs_u64(d->index, "nr_mappings");
 	if (v > most)
 		FAIL("%s: sysfs nr_mappings %" PRIu64 ", but at most %" PRIu64 " mappings exist",
-		     hx_node(d->index), v, most);
+		     kx_node(d->index), v, most);
 	v = sysfs_u64(d->index, "buf_size");
 	if (v < ST_BASE || v > ST_BASE + ST_GROW || v % ps)
 		FAIL("%s: sysfs buf_size %" PRIu64 " out of range",
-		     hx_node(d->index), v);
+		     kx_node(d->index), v);
 	st_op(d, ST_OP_SYSFS);
 }
 
@@ -315,7 +315,7 @@ static void scan(struct st_dev *d, struct monitor_dev *m, unsigned char *buf,
 	n = vectored ? preadv(m->fd, iov, 2, 0) : pread(m->fd, buf, cap, 0);
 	if (n < (ssize_t)ST_BASE || n > (ssize_t)(ST_BASE + ST_GROW))
 		FAIL("%s: whole-buffer %s returned %zd (%s), expected a size in [%llu, %llu]",
-		     hx_node(d->index), vectored ? "preadv" : "pread", n,
+		     kx_node(d->index), vectored ? "preadv" : "pread", n,
 		     n < 0 ? kxt_errstr(errno) : "out of range", ST_BASE,
 		     ST_BASE + ST_GROW);
 	st_count(d, vectored ? KXFER_PATH_READ_ITER : KXFER_PATH_READ, n);
@@ -323,7 +323,7 @@ static void scan(struct st_dev *d, struct monitor_dev *m, unsigned char *buf,
 	for (ssize_t i = ST_OWNED; i < n; i++)
 		if (buf[i])
 			FAIL("%s: byte %zd is 0x%02x during the run; nothing writes past %llu, expected 0",
-			     hx_node(d->index), i, buf[i],
+			     kx_node(d->index), i, buf[i],
 			     (unsigned long long)ST_OWNED);
 }
 
@@ -337,7 +337,7 @@ void st_monitor_process(struct st_shared *sh)
 	memset(m, 0, sizeof(m));
 	hx_rng_init(&r, sh->seed, 0x7000);
 	for (int i = 0; i < sh->ndevs; i++)
-		m[i].fd = hx_open_node(sh->dev[i].index, O_RDONLY);
+		m[i].fd = kx_open_node(sh->dev[i].index, O_RDONLY);
 	while (!sh->stop) {
 		for (int i = 0; i < sh->ndevs && !sh->stop; i++) {
 			struct st_dev *d = &sh->dev[i];

@@ -55,7 +55,7 @@ static void describe(struct owner_ctx *c, const char *op, int cell, int count)
 {
 	snprintf(c->what, sizeof(c->what),
 		 "%s: owner %d, %s of cells %d..%d (offset %" PRIu64
-		 ", %d bytes), work %u", hx_node(c->d->index), c->owner, op,
+		 ", %d bytes), work %u", kx_node(c->d->index), c->owner, op,
 		 cell, cell + count - 1, st_cell_off(c->owner, cell),
 		 count * ST_CELL, c->work);
 }
@@ -309,7 +309,7 @@ static void do_stats(struct owner_ctx *c)
 	for (int s = KXFER_NR_PATHS; s < KXFER_STATS_SLOTS; s++)
 		if (st.bytes[s] || st.calls[s])
 			FAIL("%s: GET_STATS unused slot %d holds %llu/%llu",
-			     hx_node(c->d->index), s,
+			     kx_node(c->d->index), s,
 			     (unsigned long long)st.bytes[s],
 			     (unsigned long long)st.calls[s]);
 	st_op(c->d, ST_OP_STATS);
@@ -319,7 +319,7 @@ static void *owner_thread(void *arg)
 {
 	struct owner_ctx *c = arg;
 
-	c->fd = hx_open_node(c->d->index, O_RDWR);
+	c->fd = kx_open_node(c->d->index, O_RDWR);
 	while (!c->sh->stop) {
 		unsigned int v = hx_below(&c->r, 100);
 		int cell = hx_below(&c->r, ST_CELLS);

@@ -361,6 +361,60 @@ void kx_sync_wait_child(struct kx_sync *s)
 	sync_wait(s->to_parent[0], "helper process");
 }
 
+const char *kx_node(int n)
+{
+	static char buf[8][32];
+	static int next;
+	char *b = buf[next++ & 7];
+
+	snprintf(b, sizeof(buf[0]), "/dev/kxfer%d", n);
+	return b;
+}
+
+const char *kx_class_dir(int n)
+{
+	static char buf[8][48];
+	static int next;
+	char *b = buf[next++ & 7];
+
+	snprintf(b, sizeof(buf[0]), "/sys/class/kxfer/kxfer%d", n);
+	return b;
+}
+
+int kx_open_node(int n, int flags)
+{
+	int fd = open(kx_node(n), flags | O_CLOEXEC);
+
+	if (fd < 0)
+		FAIL("open(%s): %s", kx_node(n), kxt_errstr(errno));
+	return fd;
+}
+
+int kx_chrdev_registered(void)
+{
+	FILE *f = fopen("/proc/devices", "r");
+	char line[128];
+	int in_char = 0, found = 0;
+
+	if (!f)
+		FAIL("fopen(/proc/devices): %s", kxt_errstr(errno));
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int major;
+		char name[64];
+
+		if (!strncmp(line, "Character", 9))
+			in_char = 1;
+		else if (!strncmp(line, "Block", 5))
+			in_char = 0;
+		else if (in_char &&
+			 sscanf(line, "%u %63s", &major, name) == 2 &&
+			 !strcmp(name, KX_MODULE_NAME))
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
 int kx_module_loaded(void)
 {
 	return access("/sys/module/" KX_MODULE_NAME, F_OK) == 0;

@@ -102,6 +102,17 @@ void kx_sync_wait_parent(struct kx_sync *s);
 void kx_sync_tell_child(struct kx_sync *s);
 void kx_sync_wait_child(struct kx_sync *s);
 
+/*
+ * Device n of the module: its node and its class directory (from a few
+ * rotating buffers, so several may appear in one message), opened
+ * (fails the test on error), and whether "kxfer" is a registered
+ * character device major in /proc/devices.
+ */
+const char *kx_node(int n);		/* /dev/kxferN */
+const char *kx_class_dir(int n);	/* /sys/class/kxfer/kxferN */
+int kx_open_node(int n, int flags);
+int kx_chrdev_registered(void);
+
 /* Module loading; the raw ones return 0 or an errno value. */
 int kx_module_loaded(void);
 int kx_module_load_raw(const char *params);
