@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
 	shift 2
 done
 if [ -z "$hyperfine" ] || [ -z "$mmapdump" ] || [ -z "$out" ]; then usage; fi
-[ -x "$mmapdump" ] || { echo "hyperfine-compare: '$mmapdump' is not executable (build it: make mmapdump)" >&2; exit 2; }
+[ -x "$mmapdump" ] || { echo "hyperfine-compare: '$mmapdump' is not executable (build it: make -C bench)" >&2; exit 2; }
 [ -c "$device" ] || {
 	echo "hyperfine-compare: $device is not a character device; load the module (insmod kxfer.ko)" >&2
 	exit 2

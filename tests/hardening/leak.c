@@ -45,7 +45,9 @@
 #define CYCLES		100
 #define WARMUP		5
 #define LEAK_DEVS	32
-#define LEAK_PARAMS	"nr_devs=32 buf_size=16384"
+/* Two pages even with 64 KiB pages: the cycle maps two. */
+#define LEAK_BUF_SIZE	131072
+#define LEAK_PARAMS	"nr_devs=32 buf_size=131072"
 #define MAX_CACHES	512
 
 struct mem_snapshot {
@@ -145,7 +147,7 @@ static void use_devices(void)
 		ASSERT_OK(munmap(m, 2 * ps));
 		if (i % 8 == 0) {
 			kx_resize(fd, 8 * ps);
-			kx_resize(fd, 16384);
+			kx_resize(fd, LEAK_BUF_SIZE);
 		}
 		kx_set_mode(fd, KXFER_WORK_CHECKSUM, 1);
 		close(fd);

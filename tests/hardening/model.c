@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "kx_crc32c.h"
@@ -362,6 +363,26 @@ static uint64_t max_rw_count(uint64_t ps)
 	return (uint64_t)INT_MAX & ~(ps - 1);
 }
 
+/*
+ * VFS: since 6.4 (__import_iovec_ubuf) a one-segment readv/writev is
+ * imported like read(): its length is cut to MAX_RW_COUNT before
+ * access_ok(), where older kernels check the whole length and fail with
+ * EFAULT.
+ */
+static int single_iovec_is_clamped_first(void)
+{
+	static int cached = -1;
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (cached < 0) {
+		cached = !uname(&u) &&
+			 sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+			 (major > 6 || (major == 6 && minor >= 4));
+	}
+	return cached;
+}
+
 void model_rw(const struct model_dev *d, const struct model_rw *c,
 	      struct model_rw_result *res)
 {
@@ -412,9 +433,13 @@ void model_rw(const struct model_dev *d, const struct model_rw *c,
 				hx_want_add(&res->w, EINVAL);
 				continue;
 			}
-			if (s->buf.kernel || !hx_user_range_ok(s->buf.p, s->len))
-				hx_want_add(&res->w, EFAULT);
 			lens[i] = s->len < room ? s->len : room;
+			if (s->buf.kernel ||
+			    !hx_user_range_ok(s->buf.p,
+					      nseg == 1 &&
+					      single_iovec_is_clamped_first() ?
+					      lens[i] : s->len))
+				hx_want_add(&res->w, EFAULT);
 			total += lens[i];
 		}
 		raw_total = total;
