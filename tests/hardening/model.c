@@ -364,12 +364,15 @@ static uint64_t max_rw_count(uint64_t ps)
 }
 
 /*
- * VFS: since 6.4 (__import_iovec_ubuf) a one-segment readv/writev is
- * imported like read(): its length is cut to MAX_RW_COUNT before
- * access_ok(), where older kernels check the whole length and fail with
- * EFAULT.
+ * VFS changes in 6.4 that the model follows:
+ * - __import_iovec_ubuf(): a one-segment readv/writev is imported like
+ *   read(), its length cut to MAX_RW_COUNT before access_ok(), where
+ *   older kernels check the whole length and fail with EFAULT;
+ * - copy_iovec_from_user() reads the array one iovec at a time and fails
+ *   with EINVAL at a negative length before it reaches an unreadable
+ *   iovec, where older kernels copy the whole array first (EFAULT).
  */
-static int single_iovec_is_clamped_first(void)
+static int vfs_is_6_4_or_later(void)
 {
 	static int cached = -1;
 	struct utsname u;
@@ -420,8 +423,17 @@ void model_rw(const struct model_dev *d, const struct model_rw *c,
 		nseg = 0;
 	} else if (nseg && (c->iov.kernel ||
 			    c->iov.readable < (size_t)nseg * 16)) {
-		/* VFS: the iovec array itself cannot be read. */
-		hx_want_add(&res->w, EFAULT);
+		/* VFS: the iovec array itself cannot be read ... */
+		int err = EFAULT;
+
+		/* ... unless 6.4+ meets a negative length before the fault. */
+		for (int i = 0; !c->iov.kernel && vfs_is_6_4_or_later() &&
+		     i < nseg && (size_t)(i + 1) * 16 <= c->iov.readable; i++)
+			if (c->seg[i].len > (uint64_t)INT64_MAX) {
+				err = EINVAL;
+				break;
+			}
+		hx_want_add(&res->w, err);
 		nseg = 0;
 	} else {
 		for (int i = 0; i < nseg; i++) {
@@ -437,7 +449,7 @@ void model_rw(const struct model_dev *d, const struct model_rw *c,
 			if (s->buf.kernel ||
 			    !hx_user_range_ok(s->buf.p,
 					      nseg == 1 &&
-					      single_iovec_is_clamped_first() ?
+					      vfs_is_6_4_or_later() ?
 					      lens[i] : s->len))
 				hx_want_add(&res->w, EFAULT);
 			total += lens[i];
