@@ -185,31 +185,33 @@ check "BUILD-INFO.txt names kernel $KVER and aarch64" \
 
 # ---- dist.sh refuses parts that do not belong together -------------------
 
-other=$("$top/scripts/fetch-kernel.sh" 6.1-amd64 2>/dev/null | sed -n 's/^KDIR=//p')
-if [ -n "$other" ]; then
-	out=$("$src/scripts/dist.sh" --kdir "$other" --out "$tmp/neg" 2>&1)
+# dist_refuses "description" "expected message" dist.sh-arguments...
+dist_refuses() {
+	local d=$1 msg=$2 out rc
+	shift 2
+	out=$("$src/scripts/dist.sh" "$@" 2>&1)
 	rc=$?
-	if [ $rc -ne 0 ] && grep -q "was built for $KVER" <<<"$out"; then
-		ok "dist.sh refuses a KDIR the module was not built against"
+	if [ $rc -ne 0 ] && grep -q "$msg" <<<"$out"; then
+		ok "$d"
 	else
-		not_ok "dist.sh refuses a KDIR the module was not built against"
+		not_ok "$d"
 		echo "$out" | diag
 	fi
+}
+
+other=$("$top/scripts/fetch-kernel.sh" 6.1-amd64 2>/dev/null | sed -n 's/^KDIR=//p')
+if [ -n "$other" ]; then
+	dist_refuses "dist.sh refuses a KDIR the module was not built against" \
+		"was built for $KVER" --kdir "$other" --out "$tmp/neg"
 else
 	not_ok "dist.sh refuses a KDIR the module was not built against (no 6.1-amd64 headers)"
 fi
 
 if make -C "$src/bench" OUT="$tmp/native" CROSS_COMPILE= \
 	>"$tmp/native.log" 2>&1; then
-	out=$("$src/scripts/dist.sh" --kdir "$KDIR" --out "$tmp/neg" \
-		--bins "$tmp/native/kxfer-bench" 2>&1)
-	rc=$?
-	if [ $rc -ne 0 ] && grep -q "module is for 'AArch64'" <<<"$out"; then
-		ok "dist.sh refuses a host-architecture kxfer-bench next to an arm64 module"
-	else
-		not_ok "dist.sh refuses a host-architecture kxfer-bench next to an arm64 module"
-		echo "$out" | diag
-	fi
+	dist_refuses "dist.sh refuses a host-architecture kxfer-bench next to an arm64 module" \
+		"module is for 'AArch64'" --kdir "$KDIR" --out "$tmp/neg" \
+		--bins "$tmp/native/kxfer-bench"
 else
 	not_ok "native bench build for the negative dist test"
 	tail -n 20 "$tmp/native.log" | diag
@@ -217,15 +219,9 @@ fi
 
 printf 'int main(void) { return 0; }\n' >"$tmp/dyn.c"
 if "${CROSS}gcc" -o "$tmp/dynamic" "$tmp/dyn.c" 2>"$tmp/dyn.log"; then
-	out=$("$src/scripts/dist.sh" --kdir "$KDIR" --out "$tmp/neg" \
-		--bins "$tmp/dynamic" 2>&1)
-	rc=$?
-	if [ $rc -ne 0 ] && grep -q "dynamically linked" <<<"$out"; then
-		ok "dist.sh refuses a dynamically linked binary"
-	else
-		not_ok "dist.sh refuses a dynamically linked binary"
-		echo "$out" | diag
-	fi
+	dist_refuses "dist.sh refuses a dynamically linked binary" \
+		"dynamically linked" --kdir "$KDIR" --out "$tmp/neg" \
+		--bins "$tmp/dynamic"
 else
 	not_ok "build a dynamic aarch64 binary for the negative dist test"
 	diag <"$tmp/dyn.log"
@@ -236,14 +232,8 @@ fake=$tmp/fake-kdir
 mkdir -p "$fake/include/generated" "$fake/include/config"
 printf '#define UTS_RELEASE "%s"\n' "$KVER" >"$fake/include/generated/utsrelease.h"
 echo CONFIG_MODVERSIONS=y >"$fake/include/config/auto.conf"
-out=$("$src/scripts/dist.sh" --kdir "$fake" --out "$tmp/neg" 2>&1)
-rc=$?
-if [ $rc -ne 0 ] && grep -q "no Module.symvers" <<<"$out"; then
-	ok "dist.sh refuses a CONFIG_MODVERSIONS tree without Module.symvers"
-else
-	not_ok "dist.sh refuses a CONFIG_MODVERSIONS tree without Module.symvers"
-	echo "$out" | diag
-fi
+dist_refuses "dist.sh refuses a CONFIG_MODVERSIONS tree without Module.symvers" \
+	"no Module.symvers" --kdir "$fake" --out "$tmp/neg"
 
 check "dist.sh wrote nothing when it refused" test ! -e "$tmp/neg" -o -z "$(ls -A "$tmp/neg" 2>/dev/null)"
 

@@ -5,8 +5,7 @@
  */
 #include <unistd.h>
 
-#include "kx_pattern.h"
-#include "method.h"
+#include "copy_common.h"
 
 static int setup(struct kx_ctx *c)
 {
@@ -32,26 +31,10 @@ static int run(struct kx_ctx *c, uint64_t n)
 
 static int verify(struct kx_ctx *c, uint32_t seed)
 {
-	uint32_t kcsum;
-	ssize_t r;
-
-	if (kx_dev_load(c, seed, 1))
+	if (kx_copy_verify_send(c, seed, false))
 		return -1;
-	kx_pattern_fill(c->ubuf, c->dev_off, c->size, seed);
-	r = pwrite(c->fd, c->ubuf, c->size, (off_t)c->dev_off);
-	if (r != (ssize_t)c->size)
-		return kx_io_fail(c, "pwrite", r);
-	if (kx_last_csum(c, &kcsum) ||
-	    kx_check_sent_csum(c, c->ubuf, kcsum, "pwrite"))
-		return -1;
-	kx_poison(c->ubuf2, c->dev_off, c->size, seed);
-	r = pread(c->fd, c->ubuf2, c->size, (off_t)c->dev_off);
-	if (r != (ssize_t)c->size)
-		return kx_io_fail(c, "pread", r);
-	if (kx_last_csum(c, &kcsum))
-		return -1;
-	return kx_check_received(c, c->ubuf2, seed, kcsum,
-				 "data read back after pwrite");
+	return kx_copy_verify_recv(c, c->ubuf2, seed, false,
+				   "data read back after pwrite");
 }
 
 const struct kx_method kx_method_copy_roundtrip = {

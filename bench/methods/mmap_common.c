@@ -25,3 +25,16 @@ int kx_verify_fresh_mapping(struct kx_ctx *c, uint32_t seed)
 				    "buffer after storing through a fresh mapping");
 	return ret;
 }
+
+int kx_verify_map_submit(struct kx_ctx *c, uint32_t seed)
+{
+	uint32_t kcsum;
+
+	if (kx_dev_load(c, seed, 1))
+		return -1;
+	kx_pattern_fill(c->map, c->dev_off, c->size, seed);
+	if (kx_submit(c, &kcsum) ||
+	    kx_check_sent_csum(c, c->map, kcsum, "KXFER_IOC_SUBMIT"))
+		return -1;
+	return 0;
+}

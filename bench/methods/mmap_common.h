@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by mmap-setup and mmap-fault: fresh mappings, not the kept one. */
+/*
+ * Shared by the mmap-path methods: mmap-setup and mmap-fault use fresh
+ * mappings, mmap-write and mmap-roundtrip the kept one (c->map).
+ */
 #ifndef KX_MMAP_COMMON_H
 #define KX_MMAP_COMMON_H
 
@@ -21,5 +24,12 @@ static inline void kx_touch_pages(const unsigned char *p, size_t len,
  * it reaches the buffer.
  */
 int kx_verify_fresh_mapping(struct kx_ctx *c, uint32_t seed);
+
+/*
+ * Load the inverted pattern (seed) into the buffer, write the pattern into
+ * the kept mapping, KXFER_IOC_SUBMIT it and check the checksum the kernel
+ * took of what it received.
+ */
+int kx_verify_map_submit(struct kx_ctx *c, uint32_t seed);
 
 #endif

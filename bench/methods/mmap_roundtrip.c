@@ -3,8 +3,7 @@
  * mmap-roundtrip: produce in the mapping, KXFER_IOC_SUBMIT, then
  * KXFER_IOC_FETCH the same range and consume it from the mapping.
  */
-#include "kx_pattern.h"
-#include "method.h"
+#include "mmap_common.h"
 
 static int setup(struct kx_ctx *c)
 {
@@ -26,13 +25,7 @@ static int verify(struct kx_ctx *c, uint32_t seed)
 {
 	uint32_t kcsum;
 
-	if (kx_dev_load(c, seed, 1))
-		return -1;
-	kx_pattern_fill(c->map, c->dev_off, c->size, seed);
-	if (kx_submit(c, &kcsum) ||
-	    kx_check_sent_csum(c, c->map, kcsum, "KXFER_IOC_SUBMIT"))
-		return -1;
-	if (kx_fetch(c, &kcsum))
+	if (kx_verify_map_submit(c, seed) || kx_fetch(c, &kcsum))
 		return -1;
 	return kx_check_received(c, c->map, seed, kcsum,
 				 "mapping after SUBMIT and FETCH");

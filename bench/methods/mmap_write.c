@@ -4,8 +4,7 @@
  * MAP_SHARED mapping of the buffer, then hands the range to the kernel
  * with KXFER_IOC_SUBMIT.  No byte is copied.
  */
-#include "kx_pattern.h"
-#include "method.h"
+#include "mmap_common.h"
 
 static int setup(struct kx_ctx *c)
 {
@@ -24,13 +23,7 @@ static int run(struct kx_ctx *c, uint64_t n)
 
 static int verify(struct kx_ctx *c, uint32_t seed)
 {
-	uint32_t kcsum;
-
-	if (kx_dev_load(c, seed, 1))
-		return -1;
-	kx_pattern_fill(c->map, c->dev_off, c->size, seed);
-	if (kx_submit(c, &kcsum) ||
-	    kx_check_sent_csum(c, c->map, kcsum, "KXFER_IOC_SUBMIT"))
+	if (kx_verify_map_submit(c, seed))
 		return -1;
 	return kx_dev_expect(c, seed, "buffer after writing the mapping");
 }

@@ -3,10 +3,9 @@
  * read: pread() of size bytes at the thread's fixed buffer offset into a
  * user buffer (copy_to_user), then the user consumes them.
  */
-#include <string.h>
 #include <unistd.h>
 
-#include "method.h"
+#include "copy_common.h"
 
 static int setup(struct kx_ctx *c)
 {
@@ -27,18 +26,9 @@ static int run(struct kx_ctx *c, uint64_t n)
 
 static int verify(struct kx_ctx *c, uint32_t seed)
 {
-	uint32_t kcsum;
-	ssize_t r;
-
 	if (kx_dev_load(c, seed, 0))
 		return -1;
-	kx_poison(c->ubuf, c->dev_off, c->size, seed);
-	r = pread(c->fd, c->ubuf, c->size, (off_t)c->dev_off);
-	if (r != (ssize_t)c->size)
-		return kx_io_fail(c, "pread", r);
-	if (kx_last_csum(c, &kcsum))
-		return -1;
-	return kx_check_received(c, c->ubuf, seed, kcsum, "data from pread");
+	return kx_copy_verify_recv(c, c->ubuf, seed, false, "data from pread");
 }
 
 const struct kx_method kx_method_read = {

@@ -7,7 +7,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "method.h"
+#include "copy_common.h"
 
 static int setup(struct kx_ctx *c)
 {
@@ -30,19 +30,9 @@ static int run(struct kx_ctx *c, uint64_t n)
 
 static int verify(struct kx_ctx *c, uint32_t seed)
 {
-	struct iovec iov = { .iov_base = c->ubuf, .iov_len = c->size };
-	uint32_t kcsum;
-	ssize_t r;
-
 	if (kx_dev_load(c, seed, 0))
 		return -1;
-	kx_poison(c->ubuf, c->dev_off, c->size, seed);
-	r = preadv(c->fd, &iov, 1, (off_t)c->dev_off);
-	if (r != (ssize_t)c->size)
-		return kx_io_fail(c, "preadv", r);
-	if (kx_last_csum(c, &kcsum))
-		return -1;
-	return kx_check_received(c, c->ubuf, seed, kcsum, "data from preadv");
+	return kx_copy_verify_recv(c, c->ubuf, seed, true, "data from preadv");
 }
 
 const struct kx_method kx_method_readv = {

@@ -6,8 +6,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "kx_pattern.h"
-#include "method.h"
+#include "copy_common.h"
 
 static int setup(struct kx_ctx *c)
 {
@@ -31,18 +30,7 @@ static int run(struct kx_ctx *c, uint64_t n)
 
 static int verify(struct kx_ctx *c, uint32_t seed)
 {
-	struct iovec iov = { .iov_base = c->ubuf, .iov_len = c->size };
-	uint32_t kcsum;
-	ssize_t r;
-
-	if (kx_dev_load(c, seed, 1))
-		return -1;
-	kx_pattern_fill(c->ubuf, c->dev_off, c->size, seed);
-	r = pwritev(c->fd, &iov, 1, (off_t)c->dev_off);
-	if (r != (ssize_t)c->size)
-		return kx_io_fail(c, "pwritev", r);
-	if (kx_last_csum(c, &kcsum) ||
-	    kx_check_sent_csum(c, c->ubuf, kcsum, "pwritev"))
+	if (kx_copy_verify_send(c, seed, true))
 		return -1;
 	return kx_dev_expect(c, seed, "buffer after pwritev");
 }
