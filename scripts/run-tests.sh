@@ -242,6 +242,15 @@ test_flavour() {
 		echo "ok - [$f] benchmark guest check # SKIP no kxfer-bench or bench/guest-check.sh for the payload"
 	fi
 	cp scripts/guest/test-suite.sh "$p/run.sh"
+	# The kernel's RAM disk driver, for the O_DIRECT tests.
+	local brd
+	brd=$(find "$MODDIR/kernel/drivers/block" -maxdepth 1 -name 'brd.ko*' | head -n 1)
+	case $brd in
+	*.ko.xz) xz -dc "$brd" >"$p/brd.ko" ;;
+	*.ko.zst) zstd -qdc "$brd" >"$p/brd.ko" ;;
+	*.ko) cp "$brd" "$p/brd.ko" ;;
+	*) echo "# [$f] no brd module in $MODDIR: the O_DIRECT tests will skip" ;;
+	esac
 
 	rm -rf "$lg/guest"
 	scripts/guest/run.sh --flavour "$f" --payload "$p" --out "$lg/guest" \

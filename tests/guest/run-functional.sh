@@ -4,7 +4,7 @@
 # Functional-test payload (busybox sh; see docs/CONTRACTS.md, Payloads).
 #
 # Expects next to itself: kxfer.ko, kxfer-functional and, on x86_64,
-# kxfer-functional32.  Loads the module with default parameters, runs the
+# kxfer-functional32; brd.ko (RAM disk) when the O_DIRECT tests should run.  Loads the module with default parameters, runs the
 # C tests and a few shell-level checks (cat, dd), and prints one TAP 13
 # stream with one plan.  Leaves the module loaded with default parameters
 # for later payload stages.  Exit status 1 if anything failed.
@@ -67,6 +67,14 @@ if wait_for -c "$dev"; then
 else
 	not_ok device_node_appears "$dev is not a character device 3 s after insmod" \
 		"$(ls -l /dev | grep -i kxfer || echo 'no kxfer nodes in /dev')"
+fi
+
+# A RAM disk for the O_DIRECT tests, when the payload ships brd.ko (the
+# test harness copies it from the kernel's modules); otherwise they skip.
+if [ -f "$here/brd.ko" ] && [ ! -b /dev/ram0 ]; then
+	insmod "$here/brd.ko" rd_nr=1 rd_size=1024 ||
+		echo "# insmod brd.ko failed; the O_DIRECT tests will skip"
+	wait_for -b /dev/ram0 || true
 fi
 
 # --- the C tests ---
