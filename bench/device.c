@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "attrs.h"
 #include "device.h"
 
 #define LOAD_HINT "load the module: 'sudo insmod driver/kxfer.ko' " \
@@ -57,41 +58,79 @@ int kx_dev_open(const char *path, struct kxfer_info *info, char *err,
 	return fd;
 }
 
-int kx_dev_set_mode(int fd, uint32_t work, uint32_t seed)
+int kx_dev_set_mode(int fd, uint32_t work, uint32_t seed, uint32_t cache)
 {
-	struct kxfer_mode mode = { .work = work, .seed = seed };
+	struct kxfer_mode mode = { .work = work, .seed = seed,
+				   .cache = cache };
 
 	return ioctl(fd, KXFER_IOC_SET_MODE, &mode) ? -errno : 0;
 }
 
-int kx_dev_resize(int fd, uint64_t size, const struct kxfer_info *info,
-		  char *err, size_t errlen)
+int kx_dev_sync(int fd, int for_cpu, uint64_t off, uint64_t len,
+		uint32_t direction)
+{
+	struct kxfer_sync req = {
+		.offset = off,
+		.length = len,
+		.direction = direction,
+	};
+
+	return ioctl(fd, for_cpu ? KXFER_IOC_SYNC_FOR_CPU :
+		     KXFER_IOC_SYNC_FOR_DEVICE, &req) ? -errno : 0;
+}
+
+/* How to get a buffer of this backing when the driver refused it. */
+static const char *resize_hint(uint32_t backing, int e)
+{
+	if (e == EBUSY)
+		return " (another process has the buffer mapped)";
+	if (backing == KXFER_BACKING_PAGES && (e == EINVAL || e == ENOMEM))
+		return ": the pages backing is one physically contiguous block, limited by the page allocator's largest order (and by fragmentation); use smaller --sizes (or fewer --threads)";
+	if (backing == KXFER_BACKING_DMA && (e == ENOMEM || e == EINVAL))
+		return ": dma_alloc_coherent() could not get that much contiguous memory; give the kernel a CMA area (e.g. 'cma=64M' on the kernel command line) or use smaller --sizes";
+	if (e == ENOMEM)
+		return " (not enough memory)";
+	return "";
+}
+
+int kx_dev_resize(int fd, uint64_t size, uint32_t backing,
+		  const struct kxfer_info *info, char *err, size_t errlen)
 {
 	struct kxfer_resize req = {
 		.size = size,
-		.backing = info->backing,
+		.backing = backing,
 	};
 
 	if (!(info->features & KXFER_FEAT_RESIZE)) {
 		snprintf(err, errlen,
-			 "this driver cannot resize its buffer; reload it with buf_size=%llu",
-			 (unsigned long long)size);
+			 "this driver cannot resize its buffer; reload it with buf_size=%llu%s%s",
+			 (unsigned long long)size,
+			 backing != info->backing ? " backing=" : "",
+			 backing != info->backing ?
+			 kx_backing_name(backing) : "");
 		return -1;
 	}
-	if (size > info->max_size) {
+	if (backing != KXFER_BACKING_VMALLOC &&
+	    !(info->features & KXFER_FEAT_BACKINGS)) {
 		snprintf(err, errlen,
-			 "--buf-size %llu is above the driver's limit of %llu bytes",
+			 "this driver has only the vmalloc backing (no KXFER_FEAT_BACKINGS): load a module built from this tree");
+		return -1;
+	}
+	if (backing == info->backing && size > info->max_size) {
+		snprintf(err, errlen,
+			 "%llu bytes is above the driver's limit of %llu bytes for the %s backing",
 			 (unsigned long long)size,
-			 (unsigned long long)info->max_size);
+			 (unsigned long long)info->max_size,
+			 kx_backing_name(backing));
 		return -1;
 	}
 	if (ioctl(fd, KXFER_IOC_RESIZE, &req)) {
 		int e = errno;
 
-		snprintf(err, errlen, "KXFER_IOC_RESIZE to %llu bytes: %s%s",
-			 (unsigned long long)size, strerror(e),
-			 e == EBUSY ? " (another process has the buffer mapped)" :
-			 e == ENOMEM ? " (not enough memory)" : "");
+		snprintf(err, errlen,
+			 "KXFER_IOC_RESIZE to %llu bytes with the %s backing: %s%s",
+			 (unsigned long long)size, kx_backing_name(backing),
+			 strerror(e), resize_hint(backing, e));
 		return -1;
 	}
 	return 0;

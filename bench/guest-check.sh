@@ -90,6 +90,20 @@ else
 	finish
 fi
 
+# expect_fail NAME TEXT ARGS...: non-zero exit and TEXT on stderr.
+expect_fail() {
+	name=$1
+	text=$2
+	shift 2
+	run "$name" "$@"
+	if [ "$(rc_of "$name")" -ne 0 ] && grep -q -- "$text" "$tmp/$name.err"; then
+		ok "error: $name exits $(rc_of "$name") and says '$text'"
+	else
+		not_ok "error: $name exits non-zero and says '$text' (status $(rc_of "$name"))"
+		diag_file "$tmp/$name.err"
+	fi
+}
+
 # ---- every method x size, output shape --------------------------------
 
 methods=$("$bench" --list-methods | awk 'NR > 1 { print $1 }')
@@ -217,6 +231,114 @@ else
 	diag_file "$tmp/faults.err"
 fi
 
+# ---- backing and mapping attributes -------------------------------------
+
+# The driver's sysfs backing file: a name or KXFER_BACKING_* number.
+is_vmalloc() {
+	case "$(cat "/sys/class/kxfer/${dev##*/}/backing" 2>/dev/null)" in
+	vmalloc | 0) return 0 ;;
+	esac
+	return 1
+}
+
+# Sweep: 2 backings; mmap methods x 3 mappings, write once per backing
+# (mapping n/a); 2 sizes.  --verify covers the word-access path and the
+# SYNC_FOR_* ioctls around read()/write() on wc and uncached mappings.
+attr_methods=mmap-write,mmap-read,write
+run attrs --backing vmalloc,pages --mapping cached,wc,uncached \
+	--sizes 4K,64K --methods "$attr_methods" --verify --min-time 0.01 \
+	--format csv
+attr_points=$(((3 + 3 + 1) * 2 * 2))
+if [ "$(rc_of attrs)" -eq 0 ] &&
+	grep -q "verify: all $attr_points " "$tmp/attrs.err"; then
+	ok "--backing vmalloc,pages --mapping cached,wc,uncached --verify: all $attr_points points pass"
+else
+	not_ok "--backing vmalloc,pages --mapping cached,wc,uncached --verify (status $(rc_of attrs))"
+	diag_file "$tmp/attrs.err"
+fi
+missing=0
+for b in vmalloc pages; do
+	for s in 4096 65536; do
+		for m in mmap-write mmap-read; do
+			for c in cached wc uncached; do
+				k=$(awk -F, -v m="$m" -v s="$s" -v b="$b" -v c="$c" \
+					'$1 == m && $4 == s && $19 == b && $20 == c' \
+					"$tmp/attrs.out" | wc -l)
+				[ "$k" -eq 1 ] || {
+					diag "$m $s $b $c: $k rows"
+					missing=$((missing + 1))
+				}
+			done
+		done
+		k=$(awk -F, -v s="$s" -v b="$b" \
+			'$1 == "write" && $4 == s && $19 == b && $20 == "n/a"' \
+			"$tmp/attrs.out" | wc -l)
+		[ "$k" -eq 1 ] || {
+			diag "write $s $b n/a: $k rows"
+			missing=$((missing + 1))
+		}
+	done
+done
+rows=$(grep -c '^[a-z]' "$tmp/attrs.out" || true)
+# The header is the one line starting with a letter that is not a row.
+if [ "$missing" -eq 0 ] && [ "$rows" -eq $((attr_points + 1)) ] &&
+	grep -q ',bytes_per_s_p50,backing,mapping$' "$tmp/attrs.out"; then
+	ok "attribute sweep: one row per backing x method x mapping x size, backing/mapping columns last"
+else
+	not_ok "attribute sweep: expected rows ($missing missing, $rows lines)"
+fi
+if grep -q '^# backing: vmalloc$' "$tmp/attrs.out" &&
+	[ "$(cat "/sys/class/kxfer/${dev##*/}/buf_size" 2>/dev/null)" = 4194304 ] &&
+	is_vmalloc; then
+	ok "attribute sweep: metadata backing vmalloc, device back to vmalloc 4 MiB after it"
+else
+	not_ok "attribute sweep: metadata backing vmalloc, device back to vmalloc 4 MiB after it"
+	grep '^# backing' "$tmp/attrs.out" | diag_file /dev/stdin
+fi
+
+# The dma backing at sizes any kernel can give without CMA.  A dma buffer
+# has the DMA API's attribute: wc/uncached mappings are skipped with a
+# note, so two mmap methods (cached only) plus write, at two sizes.
+dma_points=$(((1 + 1 + 1) * 2))
+run attrs-dma --backing dma --mapping cached,wc,uncached --sizes 4K,64K \
+	--methods "$attr_methods" --verify --min-time 0.01 --format csv
+if [ "$(rc_of attrs-dma)" -eq 0 ] &&
+	grep -q "verify: all $dma_points " "$tmp/attrs-dma.err" &&
+	grep -q "skipping --mapping wc/uncached with the dma backing" "$tmp/attrs-dma.err" &&
+	[ "$(awk -F, '$19 == "dma"' "$tmp/attrs-dma.out" | wc -l)" -eq "$dma_points" ]; then
+	ok "--backing dma: cached mapping and write pass --verify ($dma_points points); wc/uncached skipped with a note"
+else
+	not_ok "--backing dma --mapping cached,wc,uncached --verify (status $(rc_of attrs-dma))"
+	diag_file "$tmp/attrs-dma.err"
+fi
+
+# A backing the driver refuses is skipped with the fix; the rest runs.
+# 16 MiB is above the page allocator's largest block on every flavour.
+run attrs-skip --buf-size 16M --backing vmalloc,pages --sizes 16M \
+	--methods write --min-time 0.01 --format csv
+if [ "$(rc_of attrs-skip)" -eq 0 ] &&
+	grep -q "pages backing" "$tmp/attrs-skip.err" &&
+	grep -q "smaller --sizes" "$tmp/attrs-skip.err" &&
+	grep -q "skipping every point with the pages backing" "$tmp/attrs-skip.err" &&
+	[ "$(awk -F, '$1 == "write" && $19 == "vmalloc"' "$tmp/attrs-skip.out" | wc -l)" -eq 1 ] &&
+	[ "$(awk -F, '$19 == "pages"' "$tmp/attrs-skip.out" | wc -l)" -eq 0 ]; then
+	ok "--backing pages at 16M: skipped with a note naming the fix, vmalloc still runs"
+else
+	not_ok "--backing pages at 16M: skipped with a note, vmalloc still runs (status $(rc_of attrs-skip))"
+	diag_file "$tmp/attrs-skip.err"
+fi
+run attrs-none --backing pages --sizes 16M --methods write --min-time 0.01
+if [ "$(rc_of attrs-none)" -eq 1 ] &&
+	grep -q "nothing could run" "$tmp/attrs-none.err" &&
+	[ "$(cat "/sys/class/kxfer/${dev##*/}/buf_size" 2>/dev/null)" = 16777216 ] &&
+	is_vmalloc; then
+	ok "--backing pages alone at 16M: exits 1 (nothing could run), device keeps its vmalloc buffer"
+else
+	not_ok "--backing pages alone at 16M: exits 1, device keeps its buffer (status $(rc_of attrs-none))"
+	diag_file "$tmp/attrs-none.err"
+fi
+expect_fail bad-backing "use vmalloc, pages or dma" --backing vmalloc,cma --methods write
+
 # ---- growing the buffer, pinning ----------------------------------------
 
 run resize --buf-size 8M --methods write,mmap-write --sizes 8M \
@@ -246,20 +368,6 @@ else
 fi
 
 # ---- bad input fails with a helpful message ----------------------------
-
-# expect_fail NAME TEXT ARGS...: non-zero exit and TEXT on stderr.
-expect_fail() {
-	name=$1
-	text=$2
-	shift 2
-	run "$name" "$@"
-	if [ "$(rc_of "$name")" -ne 0 ] && grep -q -- "$text" "$tmp/$name.err"; then
-		ok "error: $name exits $(rc_of "$name") and says '$text'"
-	else
-		not_ok "error: $name exits non-zero and says '$text' (status $(rc_of "$name"))"
-		diag_file "$tmp/$name.err"
-	fi
-}
 
 expect_fail bad-method "unknown method 'nosuch'" --methods write,nosuch
 expect_fail size-too-big "buf_size=" --methods write --sizes 8M

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attrs.h"
+#include "backing.h"
 #include "buffers.h"
 #include "device.h"
 #include "meta.h"
@@ -306,6 +308,44 @@ static void progress(size_t done, size_t total, const char *method,
 	fflush(stderr);
 }
 
+/*
+ * Attributes the driver must have for --backing/--mapping; NULL when it
+ * has them, else what is missing.  Caches matter only to mmap methods.
+ */
+static const char *missing_attr(const struct kx_opts *o, int mmap_runs,
+				const struct kxfer_info *info)
+{
+	for (unsigned int i = 0; i < o->nbackings; i++)
+		if (o->backings[i] != info->backing &&
+		    !(info->features & KXFER_FEAT_RESIZE))
+			return "--backing needs KXFER_IOC_RESIZE (KXFER_FEAT_RESIZE), which this driver lacks";
+	for (unsigned int i = 0; i < o->nbackings; i++)
+		if (o->backings[i] != KXFER_BACKING_VMALLOC &&
+		    !(info->features & KXFER_FEAT_BACKINGS))
+			return "this driver has only the vmalloc backing (no KXFER_FEAT_BACKINGS); load a kxfer.ko built from this tree";
+	for (unsigned int i = 0; mmap_runs && i < o->ncaches; i++) {
+		if (o->caches[i] == KXFER_CACHE_CACHED)
+			continue;
+		if (!(info->features & KXFER_FEAT_CACHE))
+			return "this driver cannot map wc or uncached (no KXFER_FEAT_CACHE); load a kxfer.ko built from this tree";
+		if (o->verify && !(info->features & KXFER_FEAT_SYNC))
+			return "--verify with wc or uncached mappings needs KXFER_IOC_SYNC_FOR_* (KXFER_FEAT_SYNC), which this driver lacks";
+	}
+	return NULL;
+}
+
+/* Comma-separated names of a --backing or --mapping list. */
+static void attr_list(char *buf, size_t len, const uint32_t *v,
+		      unsigned int n, const char *(*name)(uint32_t))
+{
+	size_t w = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < n && w < len; i++)
+		w += snprintf(buf + w, len - w, "%s%s", i ? "," : "",
+			      name(v[i]));
+}
+
 static void command_line(struct kx_meta *meta, int argc, char **argv)
 {
 	char buf[1024];
@@ -327,8 +367,16 @@ int main(int argc, char **argv)
 	struct kx_run_params rp;
 	struct kx_result *res = NULL;
 	uint64_t *sizes = NULL;
-	size_t nsel, nsizes, nres = 0;
+	size_t nsel, nsizes, nres = 0, total = 0;
 	int explicit, use_device = 0, devfd = -1, *cpus = NULL;
+	int mmap_runs = 0, ran_backings = 0, keep_output = 0, dma_note = 0;
+	struct kx_backing_state bst = { .fd = -1 };
+	uint32_t backings[KX_NR_BACKINGS];
+	unsigned int nbackings = 1;
+	uint64_t need = 0;
+	const char *why;
+	char skipped_b[64];
+	size_t sb = 0;
 	char buf[1024], pinned[512];
 	FILE *out = stdout;
 	int ret = EXIT_RUN;
@@ -375,7 +423,8 @@ int main(int argc, char **argv)
 	if (use_device) {
 		cfg.have_device = true;
 		if (o.buf_size) {
-			if (kx_dev_resize(devfd, o.buf_size, &cfg.info, buf,
+			if (kx_dev_resize(devfd, o.buf_size, cfg.info.backing,
+					  &cfg.info, buf,
 					  sizeof(buf))) {
 				fprintf(stderr, PROG ": %s\n", buf);
 				FAIL(EXIT_USAGE);
@@ -404,10 +453,31 @@ int main(int argc, char **argv)
 		skip_device_methods(sel, &nsel, &cfg.info, o.work, NULL,
 				    &meta);
 		use_device = 0;
-		for (size_t i = 0; i < nsel; i++)
+		for (size_t i = 0; i < nsel; i++) {
 			use_device |= !!(sel[i]->flags & KXM_DEVICE);
+			mmap_runs |= !!(sel[i]->flags & KXM_MMAP);
+		}
+		why = use_device ? missing_attr(&o, mmap_runs, &cfg.info) :
+		      NULL;
+		if (why) {
+			fprintf(stderr, PROG ": %s\n", why);
+			FAIL(EXIT_USAGE);
+		}
 	} else if (o.buf_size) {
 		fprintf(stderr, PROG ": note: --buf-size ignored: no device method runs\n");
+	}
+	if (!use_device && (o.nbackings || o.ncaches > 1 ||
+			    o.caches[0] != KXFER_CACHE_CACHED))
+		fprintf(stderr, PROG ": note: --backing and --mapping ignored: no device method runs\n");
+	if (use_device && o.nbackings) {
+		memcpy(backings, o.backings, sizeof(backings));
+		nbackings = o.nbackings;
+	} else {
+		backings[0] = cfg.info.backing;
+	}
+	if (!mmap_runs) {
+		o.caches[0] = KXFER_CACHE_CACHED;
+		o.ncaches = 1;
 	}
 	if (!nsel) {
 		fprintf(stderr, PROG ": nothing left to run\n");
@@ -417,6 +487,17 @@ int main(int argc, char **argv)
 	if (plan_sizes(&o, use_device, &cfg.info, cfg.page_size, &sizes,
 		       &nsizes))
 		FAIL(EXIT_USAGE);
+
+	/* What a buffer of another backing must hold: the largest point. */
+	for (size_t j = 0; j < nsizes; j++) {
+		uint64_t n = (o.threads - 1) *
+			     kx_thread_stride(sizes[j], cfg.page_size) +
+			     sizes[j];
+
+		if (n > need)
+			need = n;
+	}
+	need = (need + cfg.page_size - 1) / cfg.page_size * cfg.page_size;
 
 	cpus = calloc(o.threads, sizeof(*cpus));
 	if (!cpus || plan_cpus(o.cpu, o.threads, cpus, pinned,
@@ -462,6 +543,18 @@ int main(int argc, char **argv)
 
 	kx_meta_set(&meta, "device", "%s", use_device ? o.device :
 		    "n/a (no device method)");
+	/* The backing at start; rows say which one each point ran on. */
+	kx_meta_set(&meta, "backing", "%s", use_device ?
+		    kx_backing_name(cfg.info.backing) : "n/a");
+	if (use_device) {
+		attr_list(buf, sizeof(buf), backings, nbackings,
+			  kx_backing_name);
+		kx_meta_set(&meta, "backings", "%s", buf);
+		attr_list(buf, sizeof(buf), o.caches, o.ncaches,
+			  kx_cache_name);
+		kx_meta_set(&meta, "mappings", "%s%s", buf,
+			    " (mmap methods; the rest: n/a)");
+	}
 	if (use_device) {
 		kx_meta_num(&meta, "buf_size", "%llu",
 			    (unsigned long long)cfg.info.buf_size);
@@ -490,27 +583,86 @@ int main(int argc, char **argv)
 	rp.threads = o.threads;
 	rp.cpus = cpus;
 
-	res = calloc(nsel * nsizes, sizeof(*res));
+	for (size_t i = 0; i < nsel; i++)
+		total += (sel[i]->flags & KXM_MMAP ? o.ncaches : 1) * nsizes;
+	total *= nbackings;
+	res = calloc(total, sizeof(*res));
 	if (!res) {
 		fprintf(stderr, PROG ": out of memory\n");
 		FAIL(EXIT_RUN);
 	}
-	for (size_t i = 0; i < nsel; i++) {
-		for (size_t j = 0; j < nsizes; j++) {
+	if (use_device)
+		kx_backing_init(&bst, devfd, &cfg.info);
+	for (unsigned int b = 0; b < nbackings; b++) {
+		const char *bname = use_device ?
+				    kx_backing_name(backings[b]) : "n/a";
+
+		if (use_device &&
+		    kx_backing_use(&bst, backings[b], need, &cfg.info, buf,
+				   sizeof(buf))) {
 			if (isatty(STDERR_FILENO))
-				progress(nres, nsel * nsizes, sel[i]->name,
-					 sizes[j]);
-			if (kx_run_point(&rp, sel[i], sizes[j], &res[nres],
-					 buf, sizeof(buf))) {
-				if (isatty(STDERR_FILENO))
-					fputs("\r\033[K", stderr);
-				fprintf(stderr, PROG ": %s%s\n",
-					o.verify ? "FAILED: " : "error: ",
-					buf);
-				goto out;
-			}
-			nres++;
+				fputs("\r\033[K", stderr);
+			fprintf(stderr, PROG ": %s\n" PROG ": note: skipping every point with the %s backing\n",
+				buf, bname);
+			sb += snprintf(skipped_b + sb, sizeof(skipped_b) - sb,
+				       "%s%s", sb ? "," : "", bname);
+			kx_meta_set(&meta, "skipped_backing", "%s (%s)",
+				    skipped_b, "KXFER_IOC_RESIZE failed");
+			continue;
 		}
+		ran_backings++;
+		for (size_t i = 0; i < nsel; i++) {
+			int is_mmap = !!(sel[i]->flags & KXM_MMAP);
+			unsigned int nc = is_mmap ? o.ncaches : 1;
+
+			for (unsigned int k = 0; k < nc; k++) {
+				cfg.cache = is_mmap ? o.caches[k] :
+					    KXFER_CACHE_CACHED;
+				/*
+				 * A dma buffer has the DMA API's attribute;
+				 * the driver refuses others (EINVAL).
+				 */
+				if (use_device && is_mmap &&
+				    backings[b] == KXFER_BACKING_DMA &&
+				    cfg.cache != KXFER_CACHE_CACHED) {
+					if (!dma_note++)
+						fprintf(stderr, PROG ": note: skipping --mapping wc/uncached with the dma backing: a dma buffer has the DMA API's attribute, the driver refuses others\n");
+					kx_meta_set(&meta, "skipped_mapping",
+						    "wc,uncached with dma (the driver refuses them)");
+					continue;
+				}
+				for (size_t j = 0; j < nsizes; j++) {
+					if (isatty(STDERR_FILENO))
+						progress(nres, total,
+							 sel[i]->name,
+							 sizes[j]);
+					if (kx_run_point(&rp, sel[i], sizes[j],
+							 &res[nres], buf,
+							 sizeof(buf))) {
+						if (isatty(STDERR_FILENO))
+							fputs("\r\033[K",
+							      stderr);
+						fprintf(stderr,
+							PROG ": %s%s (backing %s, mapping %s)\n",
+							o.verify ? "FAILED: " :
+							"error: ", buf, bname,
+							is_mmap ?
+							kx_cache_name(cfg.cache) :
+							"n/a");
+						goto out;
+					}
+					res[nres].backing = bname;
+					res[nres].mapping = is_mmap ?
+						kx_cache_name(cfg.cache) :
+						"n/a";
+					nres++;
+				}
+			}
+		}
+	}
+	if (!ran_backings) {
+		fprintf(stderr, PROG ": nothing could run: no --backing was usable (see above)\n");
+		FAIL(EXIT_RUN);
 	}
 	if (isatty(STDERR_FILENO))
 		fputs("\r\033[K", stderr);
@@ -536,11 +688,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": verify: all %zu method/size points passed\n",
 			nres);
 	ret = 0;
+	keep_output = 1;
 out:
+	if (bst.fd >= 0 && kx_backing_restore(&bst, &cfg.info, buf,
+					      sizeof(buf))) {
+		fprintf(stderr, PROG ": error: could not give the device back its %s buffer of %llu bytes: %s; it now has a %s buffer of %llu bytes (reload the module to reset it)\n",
+			kx_backing_name(bst.orig_backing),
+			(unsigned long long)bst.orig_size, buf,
+			kx_backing_name(cfg.info.backing),
+			(unsigned long long)cfg.info.buf_size);
+		ret = EXIT_RUN;
+	}
 	if (out != stdout) {
 		fclose(out);
-		/* No half-written result file that looks like a result. */
-		if (ret)
+		/*
+		 * No half-written result file that looks like a result; a
+		 * complete one stays even if the restore above failed.
+		 */
+		if (ret && !keep_output)
 			remove(o.output);
 	}
 	if (devfd >= 0)

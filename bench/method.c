@@ -3,11 +3,14 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #include "buffers.h"
+#include "kx_pattern.h"
+#include "mapio.h"
 #include "method.h"
 
 static const char *const path_names[] = {
@@ -72,6 +75,53 @@ size_t kx_map_len(const struct kx_ctx *c)
 	size_t pg = c->cfg->page_size;
 
 	return (c->size + pg - 1) / pg * pg;
+}
+
+void kx_map_produce(struct kx_ctx *c, unsigned char *p)
+{
+	/* The cached path stays the plain C loop the results always used. */
+	if (c->cfg->cache == KXFER_CACHE_CACHED)
+		kx_produce(c->consume, p, c->size, c->iter++);
+	else
+		kx_mapio_produce(c->consume, p, c->size, c->iter++);
+}
+
+void kx_map_consume(struct kx_ctx *c, const unsigned char *p)
+{
+	if (c->cfg->cache == KXFER_CACHE_CACHED)
+		kx_consume(c->consume, p, c->size);
+	else
+		kx_mapio_consume(c->consume, p, c->size);
+}
+
+static int need_scratch(struct kx_ctx *c)
+{
+	if (!c->scratch)
+		c->scratch = malloc(c->size);
+	return c->scratch ? 0 : kx_fail(c, "out of memory");
+}
+
+int kx_map_fill_pattern(struct kx_ctx *c, unsigned char *p, uint32_t seed)
+{
+	if (c->cfg->cache == KXFER_CACHE_CACHED) {
+		kx_pattern_fill(p, c->dev_off, c->size, seed);
+		return 0;
+	}
+	if (need_scratch(c))
+		return -1;
+	kx_pattern_fill(c->scratch, c->dev_off, c->size, seed);
+	kx_mapio_store(p, c->scratch, c->size);
+	return 0;
+}
+
+const unsigned char *kx_map_view(struct kx_ctx *c, const unsigned char *p)
+{
+	if (c->cfg->cache == KXFER_CACHE_CACHED)
+		return p;
+	if (need_scratch(c))
+		return NULL;
+	kx_mapio_load(c->scratch, p, c->size);
+	return c->scratch;
 }
 
 unsigned char *kx_map_range(struct kx_ctx *c, int fd)

@@ -53,6 +53,11 @@ struct kx_cfg {
 	struct kxfer_info info;		/* valid with have_device */
 	size_t page_size;		/* user space's, = info.page_size */
 	bool verify;
+	/*
+	 * KXFER_CACHE_* of the mmap methods' mappings.  Anything but CACHED
+	 * means every access to a mapping goes through kx_map_*() below.
+	 */
+	uint32_t cache;
 };
 
 struct kx_method;
@@ -78,6 +83,7 @@ struct kx_ctx {
 	unsigned char *map;		/* persistent mapping of dev_off.. */
 	size_t map_len;
 	int aux_fd[2];			/* method's own fds, -1 if unused */
+	unsigned char *scratch;		/* kx_map_view()'s copy, size bytes */
 	void *priv;			/* method's own, freed by teardown() */
 
 	char err[512];
@@ -123,6 +129,17 @@ int kx_need_map(struct kx_ctx *c);
 /* mmap of the thread's range without touching it; NULL after kx_fail(). */
 unsigned char *kx_map_range(struct kx_ctx *c, int fd);
 size_t kx_map_len(const struct kx_ctx *c);
+
+/*
+ * The mapping's data, touched the way cfg->cache allows (see mapio.h):
+ * kx_produce()/kx_consume() on p, the test pattern stored into p, and a
+ * view of p that plain C may read (p itself when cached, else a copy in
+ * c->scratch; NULL after kx_fail()).
+ */
+void kx_map_produce(struct kx_ctx *c, unsigned char *p);
+void kx_map_consume(struct kx_ctx *c, const unsigned char *p);
+int kx_map_fill_pattern(struct kx_ctx *c, unsigned char *p, uint32_t seed);
+const unsigned char *kx_map_view(struct kx_ctx *c, const unsigned char *p);
 
 int kx_submit(struct kx_ctx *c, uint32_t *csum);
 int kx_fetch(struct kx_ctx *c, uint32_t *csum);

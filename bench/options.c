@@ -41,6 +41,12 @@ void kx_usage(FILE *f)
 "      --label TEXT       tag the run (metadata 'label')\n"
 "      --emulated yes|no  override the emulator detection in the metadata\n"
 "      --buf-size SIZE    resize the device buffer first (KXFER_IOC_RESIZE)\n"
+"      --backing LIST     memory behind the buffer: vmalloc, pages, dma;\n"
+"                         a list sweeps each (default: the device's current\n"
+"                         backing; others are set with KXFER_IOC_RESIZE and\n"
+"                         the original is restored at the end)\n"
+"      --mapping LIST     page attributes of the mmap methods' mapping:\n"
+"                         cached (default), wc, uncached; a list sweeps each\n"
 "      --list-methods     list the methods and exit\n"
 "  -V, --version          print the version and exit\n"
 "  -h, --help             this text\n"
@@ -57,6 +63,8 @@ enum {
 	OPT_LABEL,
 	OPT_EMULATED,
 	OPT_BUF_SIZE,
+	OPT_BACKING,
+	OPT_MAPPING,
 	OPT_LIST,
 };
 
@@ -76,6 +84,8 @@ static const struct option longopts[] = {
 	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "emulated", required_argument, NULL, OPT_EMULATED },
 	{ "buf-size", required_argument, NULL, OPT_BUF_SIZE },
+	{ "backing", required_argument, NULL, OPT_BACKING },
+	{ "mapping", required_argument, NULL, OPT_MAPPING },
 	{ "list-methods", no_argument, NULL, OPT_LIST },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -142,6 +152,8 @@ int kx_parse_options(int argc, char **argv, struct kx_opts *o)
 	o->work = KXFER_WORK_NONE;
 	o->threads = 1;
 	o->emulated = -1;
+	o->caches[0] = KXFER_CACHE_CACHED;
+	o->ncaches = 1;
 
 	opterr = 0;
 	optind = 1;
@@ -224,6 +236,21 @@ int kx_parse_options(int argc, char **argv, struct kx_opts *o)
 					  sizeof(err))) {
 				fprintf(stderr, PROG ": --buf-size: %s\n",
 					err);
+				return -1;
+			}
+			break;
+		case OPT_BACKING:
+			if (kx_parse_backings(optarg, o->backings,
+					      &o->nbackings, err,
+					      sizeof(err))) {
+				fprintf(stderr, PROG ": --backing: %s\n", err);
+				return -1;
+			}
+			break;
+		case OPT_MAPPING:
+			if (kx_parse_caches(optarg, o->caches, &o->ncaches,
+					    err, sizeof(err))) {
+				fprintf(stderr, PROG ": --mapping: %s\n", err);
 				return -1;
 			}
 			break;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "attrs.h"
 #include "consume.h"
 
 enum kx_format { KX_FMT_TABLE, KX_FMT_CSV, KX_FMT_JSON };
@@ -30,6 +31,12 @@ struct kx_opts {
 	const char *label;
 	int emulated;			/* -1 detect, 0 no, 1 yes */
 	uint64_t buf_size;		/* 0: leave the device buffer alone */
+	/* --backing: KXFER_BACKING_*; nbackings 0: the device's current one */
+	uint32_t backings[KX_NR_BACKINGS];
+	unsigned int nbackings;
+	/* --mapping: KXFER_CACHE_* of the mmap methods (default: cached) */
+	uint32_t caches[KX_NR_CACHES];
+	unsigned int ncaches;
 	bool list_methods;
 	bool help;
 	bool version;

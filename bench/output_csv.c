@@ -6,7 +6,7 @@
 const char kx_csv_header[] =
 	"method,path,direction,size_bytes,threads,consume,work,iterations,"
 	"min_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,stddev_ns,mad_ns,"
-	"bytes_per_s_p50";
+	"bytes_per_s_p50,backing,mapping";
 
 void kx_csv_field(FILE *f, const char *s)
 {
@@ -53,9 +53,13 @@ void kx_write_csv(FILE *f, const struct kx_meta *m,
 		fputc(',', f);
 		kx_csv_field(f, x->work);
 		fprintf(f,
-			",%llu,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.0f\n",
+			",%llu,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.0f,",
 			(unsigned long long)x->iterations, s->min, s->p50,
 			s->p90, s->p99, s->p999, s->max, s->mean, s->stddev,
 			s->mad, x->bytes_per_s);
+		kx_csv_field(f, x->backing ? x->backing : "n/a");
+		fputc(',', f);
+		kx_csv_field(f, x->mapping ? x->mapping : "n/a");
+		fputc('\n', f);
 	}
 }

@@ -89,6 +89,8 @@ void kx_write_json(FILE *f, const struct kx_meta *m,
 		num(f, "stddev_ns", s->stddev, 2);
 		num(f, "mad_ns", s->mad, 2);
 		num(f, "bytes_per_s_p50", x->bytes_per_s, 0);
+		str(f, "backing", x->backing ? x->backing : "n/a", 0);
+		str(f, "mapping", x->mapping ? x->mapping : "n/a", 0);
 		fputc('}', f);
 	}
 	fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
+#include <string.h>
 
 #include "compare.h"
 #include "output.h"
@@ -17,16 +18,12 @@ void kx_format_ns(double ns, char *buf, size_t len)
 		snprintf(buf, len, "%.2f s", ns / 1e9);
 }
 
-void kx_write_table(FILE *f, const struct kx_meta *m,
-		    const struct kx_result *r, size_t n)
+static void write_body(FILE *f, unsigned long long page,
+		       const struct kx_result *r, size_t n)
 {
-	const char *pg = kx_meta_get(m, "page_size");
-	unsigned long long page = pg ? strtoull(pg, NULL, 10) : 0;
 	char sz[32], c[6][32];
 	int notes = 0;
 
-	for (size_t i = 0; i < m->n; i++)
-		fprintf(f, "# %s: %s\n", m->items[i].key, m->items[i].value);
 	fprintf(f, "\n%-15s %6s %3s %10s %11s %11s %11s %11s %11s %10s\n",
 		"method", "size", "thr", "ops", "p50", "p90", "p99", "min",
 		"MAD", "MB/s@p50");
@@ -67,4 +64,82 @@ void kx_write_table(FILE *f, const struct kx_meta *m,
 		fputc('\n', f);
 	}
 	kx_write_comparisons(f, r, n);
+}
+
+static const char *or_na(const char *s)
+{
+	return s ? s : "n/a";
+}
+
+/* Adds s to the distinct values in v[] (n of them), "n/a" excepted. */
+static void add_distinct(const char **v, size_t *n, const char *s)
+{
+	if (!strcmp(s, "n/a"))
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(v[i], s))
+			return;
+	v[(*n)++] = s;
+}
+
+/*
+ * One run, one (backing, mapping): the plain table.  A sweep gets one
+ * section per combination, each with the copy methods and baselines of
+ * that backing (their mapping is n/a) next to the mmap methods with that
+ * mapping, so the comparisons stay like for like.
+ */
+void kx_write_table(FILE *f, const struct kx_meta *m,
+		    const struct kx_result *r, size_t n)
+{
+	const char *pg = kx_meta_get(m, "page_size");
+	unsigned long long page = pg ? strtoull(pg, NULL, 10) : 0;
+	const char **backs, **maps;
+	struct kx_result *sel;
+	size_t nb = 0, nm = 0;
+
+	for (size_t i = 0; i < m->n; i++)
+		fprintf(f, "# %s: %s\n", m->items[i].key, m->items[i].value);
+	backs = calloc(n + 1, sizeof(*backs));
+	maps = calloc(n + 1, sizeof(*maps));
+	sel = calloc(n + 1, sizeof(*sel));
+	if (!backs || !maps || !sel)
+		goto plain;
+	for (size_t i = 0; i < n; i++) {
+		add_distinct(backs, &nb, or_na(r[i].backing));
+		add_distinct(maps, &nm, or_na(r[i].mapping));
+	}
+	if (nb <= 1 && nm <= 1)
+		goto plain;
+	if (!nb)
+		backs[nb++] = "n/a";
+	if (!nm)
+		maps[nm++] = "n/a";
+	for (size_t b = 0; b < nb; b++) {
+		for (size_t k = 0; k < nm; k++) {
+			size_t ns = 0;
+
+			for (size_t i = 0; i < n; i++) {
+				const char *rm = or_na(r[i].mapping);
+
+				if (!strcmp(or_na(r[i].backing), backs[b]) &&
+				    (!strcmp(rm, maps[k]) ||
+				     !strcmp(rm, "n/a")))
+					sel[ns++] = r[i];
+			}
+			if (!ns)
+				continue;
+			fprintf(f, "\n== backing %s, mapping %s (mmap methods; copy methods and baselines: n/a) ==\n",
+				backs[b], maps[k]);
+			write_body(f, page, sel, ns);
+		}
+	}
+	free(backs);
+	free(maps);
+	free(sel);
+	return;
+plain:
+	free(backs);
+	free(maps);
+	free(sel);
+	write_body(f, page, r, n);
 }

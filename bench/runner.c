@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "attrs.h"
 #include "buffers.h"
 #include "device.h"
 #include "runner.h"
@@ -227,16 +228,19 @@ static int open_fds(struct worker *w)
 	c->fd = open(cfg->device, O_RDWR | O_CLOEXEC);
 	if (c->fd < 0)
 		return kx_fail(c, "%s: %s", cfg->device, strerror(errno));
-	ret = kx_dev_set_mode(c->fd, cfg->work, c->fill_seed);
+	ret = kx_dev_set_mode(c->fd, cfg->work, c->fill_seed,
+			      cfg->cache);
 	if (ret)
-		return kx_fail(c, "KXFER_IOC_SET_MODE work=%s: %s",
-			       kx_work_name(cfg->work), strerror(-ret));
+		return kx_fail(c, "KXFER_IOC_SET_MODE work=%s cache=%s: %s",
+			       kx_work_name(cfg->work),
+			       kx_cache_name(cfg->cache), strerror(-ret));
 	if (!cfg->verify)
 		return 0;
 	c->vfd = open(cfg->device, O_RDWR | O_CLOEXEC);
 	if (c->vfd < 0)
 		return kx_fail(c, "%s: %s", cfg->device, strerror(errno));
-	ret = kx_dev_set_mode(c->vfd, KXFER_WORK_NONE, 0);
+	ret = kx_dev_set_mode(c->vfd, KXFER_WORK_NONE, 0,
+			      KXFER_CACHE_CACHED);
 	if (ret)
 		return kx_fail(c, "KXFER_IOC_SET_MODE: %s", strerror(-ret));
 	return 0;
@@ -358,6 +362,8 @@ static void worker_cleanup(struct worker *w)
 		w->pt->m->teardown(c);
 	kx_buf_free(c->ubuf, c->ubuf_len);
 	kx_buf_free(c->ubuf2, c->ubuf_len);
+	free(c->scratch);
+	c->scratch = NULL;
 	if (c->map)
 		munmap(c->map, c->map_len);
 	for (int i = 0; i < 2; i++)

@@ -22,6 +22,8 @@ struct kx_run_params {
 
 struct kx_result {
 	const char *method, *path, *direction, *consume, *work;
+	/* Set by the caller: KXFER_BACKING_* and KXFER_CACHE_* names, n/a */
+	const char *backing, *mapping;
 	uint64_t size;
 	unsigned int threads;
 	uint64_t iterations;		/* timed operations, all threads */

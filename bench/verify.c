@@ -11,6 +11,7 @@
 
 #include "kx_crc32c.h"
 #include "kx_pattern.h"
+#include "device.h"
 #include "method.h"
 
 void kx_poison(unsigned char *p, uint64_t off, size_t len, uint32_t seed)
@@ -35,6 +36,29 @@ int kx_check_pattern(struct kx_ctx *c, const unsigned char *p, uint64_t off,
 		       p[bad]);
 }
 
+/*
+ * With a WC or UNCACHED mapping the kernel's cacheable view and the
+ * mapping see memory differently: what pwrite() left in the kernel's
+ * cache is written back before the mapping reads or overwrites it, and
+ * the kernel's stale lines are dropped before pread() looks at what the
+ * mapping stored.  SUBMIT and FETCH do this themselves; read()/write()
+ * do not.
+ */
+static int sync_mapping(struct kx_ctx *c, int for_cpu)
+{
+	int ret;
+
+	if (c->cfg->cache == KXFER_CACHE_CACHED || c->fd < 0)
+		return 0;
+	ret = kx_dev_sync(c->fd, for_cpu, c->dev_off, c->size,
+			  for_cpu ? KXFER_SYNC_FROM_DEVICE :
+			  KXFER_SYNC_TO_DEVICE);
+	if (ret)
+		return kx_fail(c, "verify: KXFER_IOC_SYNC_FOR_%s: %s",
+			       for_cpu ? "CPU" : "DEVICE", strerror(-ret));
+	return 0;
+}
+
 int kx_dev_load(struct kx_ctx *c, uint32_t seed, int inverted)
 {
 	unsigned char *tmp = malloc(c->size);
@@ -50,7 +74,7 @@ int kx_dev_load(struct kx_ctx *c, uint32_t seed, int inverted)
 	free(tmp);
 	if (r != (ssize_t)c->size)
 		return kx_io_fail(c, "verify: pwrite of the test pattern", r);
-	return 0;
+	return sync_mapping(c, 0);
 }
 
 int kx_dev_expect(struct kx_ctx *c, uint32_t seed, const char *after)
@@ -61,6 +85,10 @@ int kx_dev_expect(struct kx_ctx *c, uint32_t seed, const char *after)
 
 	if (!tmp)
 		return kx_fail(c, "out of memory");
+	if (sync_mapping(c, 1)) {
+		free(tmp);
+		return -1;
+	}
 	r = pread(c->vfd, tmp, c->size, (off_t)c->dev_off);
 	if (r != (ssize_t)c->size) {
 		free(tmp);

@@ -23,6 +23,7 @@
 #include <linux/atomic.h>
 #include <linux/cdev.h>
 #include <linux/device.h>
+#include <linux/dma-direction.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rwsem.h>
@@ -40,10 +41,19 @@
  */
 #define KXFER_CHUNK		SZ_1M
 
+/*
+ * The buffer and its DMA view.  vmalloc and pages buffers are mapped for
+ * streaming DMA to the kxfer device once, when allocated, so that the
+ * SYNC ioctls can do cache maintenance with the DMA API: one mapping per
+ * page for vmalloc, one for the whole contiguous pages buffer.  A dma
+ * buffer is coherent and needs none.
+ */
 struct kxfer_buf {
 	void *vaddr;
 	size_t size;		/* bytes, multiple of PAGE_SIZE */
 	u32 backing;		/* KXFER_BACKING_* */
+	dma_addr_t dma;		/* pages: whole buffer; dma: coherent handle */
+	dma_addr_t *page_dma;	/* vmalloc: one per page */
 };
 
 struct kxfer_pcpu_stats {
@@ -67,6 +77,7 @@ struct kxfer_file {
 	u32 work;
 	u32 seed;
 	u32 last_csum;
+	u32 cache;		/* KXFER_CACHE_* of its mappings */
 };
 
 static inline struct kxfer_dev *to_kxfer_dev(struct device *dev)
@@ -82,9 +93,15 @@ static inline void kxfer_count(struct kxfer_dev *kd, unsigned int path,
 }
 
 /* kxfer_buf.c */
-int kxfer_buf_alloc(struct kxfer_buf *buf, u64 size, u32 backing);
-void kxfer_buf_free(struct kxfer_buf *buf);
+const char *kxfer_backing_name(u32 backing);
+int kxfer_backing_parse(const char *name);
+u64 kxfer_backing_max_size(u32 backing);
+int kxfer_buf_alloc(struct kxfer_dev *kd, struct kxfer_buf *buf, u64 size,
+		    u32 backing);
+void kxfer_buf_free(struct kxfer_dev *kd, struct kxfer_buf *buf);
 struct page *kxfer_buf_page(const struct kxfer_buf *buf, pgoff_t pgoff);
+void kxfer_buf_sync(struct kxfer_dev *kd, struct kxfer_buf *buf, u64 offset,
+		    u64 len, enum dma_data_direction dir, bool for_cpu);
 int kxfer_resize(struct kxfer_dev *kd, const struct kxfer_resize *req);
 
 /* kxfer_work.c */

@@ -11,6 +11,7 @@
 #include <linux/crc32.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
 
 /* 6.3 made vma->vm_flags read-only behind accessors. */
 static inline void kxfer_vm_flags_set(struct vm_area_struct *vma,
@@ -38,6 +39,17 @@ static inline void kxfer_vm_flags_clear(struct vm_area_struct *vma,
 #define kxfer_splice_read copy_splice_read
 #else
 #define kxfer_splice_read generic_file_splice_read
+#endif
+
+/*
+ * The largest page allocator block: 6.8 named it MAX_PAGE_ORDER; before,
+ * MAX_ORDER was one past it (until 6.4 made it inclusive, where this is
+ * one order short: conservative, never wrong).
+ */
+#ifdef KXFER_HAVE_MAX_PAGE_ORDER
+#define KXFER_MAX_PAGE_ORDER	MAX_PAGE_ORDER
+#else
+#define KXFER_MAX_PAGE_ORDER	(MAX_ORDER - 1)
 #endif
 
 /* 6.14 renamed __crc32c_le() to crc32c() in <linux/crc32.h>. */

@@ -5,6 +5,7 @@
  * in whole, checked (reserved fields must be zero) and copied back out
  * whole, so no kernel stack bytes ever reach user space.
  */
+#include <linux/dma-direction.h>
 #include <linux/fs.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
@@ -13,12 +14,13 @@
 
 #define KXFER_FEATURES	(KXFER_FEAT_ITER | KXFER_FEAT_MMAP | \
 			 KXFER_FEAT_CHECKSUM | KXFER_FEAT_FILL | \
-			 KXFER_FEAT_RESIZE | KXFER_FEAT_STATS)
+			 KXFER_FEAT_RESIZE | KXFER_FEAT_STATS | \
+			 KXFER_FEAT_BACKINGS | KXFER_FEAT_CACHE | \
+			 KXFER_FEAT_SYNC)
 
 static long kxfer_ioctl_info(struct kxfer_dev *kd, void __user *argp)
 {
 	struct kxfer_info info = {
-		.max_size	= KXFER_MAX_BUF_SIZE,
 		.page_size	= PAGE_SIZE,
 		.abi_version	= KXFER_ABI_VERSION,
 		.features	= KXFER_FEATURES,
@@ -28,6 +30,7 @@ static long kxfer_ioctl_info(struct kxfer_dev *kd, void __user *argp)
 	info.buf_size = kd->buf.size;
 	info.backing = kd->buf.backing;
 	up_read(&kd->buf_sem);
+	info.max_size = kxfer_backing_max_size(info.backing);
 	info.nr_mappings = atomic_read(&kd->nr_mappings);
 
 	if (copy_to_user(argp, &info, sizeof(info)))
@@ -45,6 +48,7 @@ static long kxfer_ioctl_xfer(struct kxfer_file *kf, void __user *argp,
 			     bool fetch)
 {
 	struct kxfer_dev *kd = kf->kd;
+	bool uncached = READ_ONCE(kf->cache) != KXFER_CACHE_CACHED;
 	struct kxfer_xfer x;
 	u32 crc = kxfer_work_csum_init(kf);
 	u64 done = 0;
@@ -63,6 +67,11 @@ static long kxfer_ioctl_xfer(struct kxfer_file *kf, void __user *argp,
 		goto unlock;
 	}
 
+	/* What user space wrote past the kernel's caches (WC/uncached). */
+	if (!fetch && uncached)
+		kxfer_buf_sync(kd, &kd->buf, x.offset, x.length,
+			       DMA_FROM_DEVICE, true);
+
 	while (done < x.length) {
 		size_t len = min_t(u64, x.length - done, KXFER_CHUNK);
 		void *kaddr = kd->buf.vaddr + x.offset + done;
@@ -78,6 +87,10 @@ static long kxfer_ioctl_xfer(struct kxfer_file *kf, void __user *argp,
 		cond_resched();
 	}
 	x.csum = crc;
+	/* What the kernel wrote, for a mapping that bypasses its caches. */
+	if (fetch && uncached)
+		kxfer_buf_sync(kd, &kd->buf, x.offset, x.length,
+			       DMA_TO_DEVICE, false);
 
 unlock:
 	up_read(&kd->buf_sem);
@@ -97,9 +110,10 @@ static long kxfer_ioctl_set_mode(struct kxfer_file *kf, void __user *argp)
 
 	if (copy_from_user(&mode, argp, sizeof(mode)))
 		return -EFAULT;
-	if (mode.__reserved || !kxfer_work_valid(mode.work))
+	if (!kxfer_work_valid(mode.work) || mode.cache > KXFER_CACHE_UNCACHED)
 		return -EINVAL;
 
+	WRITE_ONCE(kf->cache, mode.cache);
 	WRITE_ONCE(kf->seed, mode.seed);
 	WRITE_ONCE(kf->work, mode.work);
 	WRITE_ONCE(kf->last_csum, 0);
@@ -112,11 +126,43 @@ static long kxfer_ioctl_get_mode(struct kxfer_file *kf, void __user *argp)
 		.work		= READ_ONCE(kf->work),
 		.seed		= READ_ONCE(kf->seed),
 		.last_csum	= READ_ONCE(kf->last_csum),
+		.cache		= READ_ONCE(kf->cache),
 	};
 
 	if (copy_to_user(argp, &mode, sizeof(mode)))
 		return -EFAULT;
 	return 0;
+}
+
+/* KXFER_SYNC_* are the uapi spelling of enum dma_data_direction. */
+static const enum dma_data_direction kxfer_sync_dir[] = {
+	[KXFER_SYNC_BIDIRECTIONAL]	= DMA_BIDIRECTIONAL,
+	[KXFER_SYNC_TO_DEVICE]		= DMA_TO_DEVICE,
+	[KXFER_SYNC_FROM_DEVICE]	= DMA_FROM_DEVICE,
+};
+
+static long kxfer_ioctl_sync(struct kxfer_dev *kd, void __user *argp,
+			     bool for_cpu)
+{
+	struct kxfer_sync req;
+	long ret;
+
+	if (copy_from_user(&req, argp, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || req.direction >= ARRAY_SIZE(kxfer_sync_dir))
+		return -EINVAL;
+
+	ret = down_read_killable(&kd->buf_sem);
+	if (ret)
+		return ret;
+	if (req.offset > kd->buf.size ||
+	    req.length > kd->buf.size - req.offset)
+		ret = -EINVAL;
+	else
+		kxfer_buf_sync(kd, &kd->buf, req.offset, req.length,
+			       kxfer_sync_dir[req.direction], for_cpu);
+	up_read(&kd->buf_sem);
+	return ret;
 }
 
 static long kxfer_ioctl_resize(struct kxfer_dev *kd, void __user *argp)
@@ -189,6 +235,10 @@ long kxfer_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return kxfer_ioctl_get_stats(kf->kd, argp);
 	case KXFER_IOC_RESET_STATS:
 		return kxfer_ioctl_reset_stats(kf->kd);
+	case KXFER_IOC_SYNC_FOR_CPU:
+		return kxfer_ioctl_sync(kf->kd, argp, true);
+	case KXFER_IOC_SYNC_FOR_DEVICE:
+		return kxfer_ioctl_sync(kf->kd, argp, false);
 	default:
 		return -ENOTTY;
 	}

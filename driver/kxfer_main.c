@@ -8,6 +8,7 @@
 
 #include <linux/cdev.h>
 #include <linux/device.h>
+#include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -23,6 +24,11 @@ module_param(buf_size, ulong, 0444);
 MODULE_PARM_DESC(buf_size,
 		 "Buffer bytes per device, rounded up to the page size (default 4 MiB, at most 1 GiB)");
 
+static char *backing = "vmalloc";
+module_param(backing, charp, 0444);
+MODULE_PARM_DESC(backing, "Buffer memory: vmalloc (default), pages (physically contiguous) or dma (dma_alloc_coherent)");
+
+static u32 kxfer_backing;
 static dev_t kxfer_devt;
 static struct kxfer_dev **kxfer_devs;
 
@@ -36,7 +42,7 @@ static void kxfer_dev_release(struct device *dev)
 {
 	struct kxfer_dev *kd = to_kxfer_dev(dev);
 
-	kxfer_buf_free(&kd->buf);
+	kxfer_buf_free(kd, &kd->buf);
 	free_percpu(kd->stats);
 	kfree(kd);
 }
@@ -56,13 +62,9 @@ static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 
 	kd->stats = alloc_percpu(struct kxfer_pcpu_stats);
 	if (!kd->stats) {
-		ret = -ENOMEM;
-		goto free_kd;
+		kfree(kd);
+		return ERR_PTR(-ENOMEM);
 	}
-
-	ret = kxfer_buf_alloc(&kd->buf, buf_size, KXFER_BACKING_VMALLOC);
-	if (ret)
-		goto free_stats;
 
 	/* From here on put_device() frees everything via the release. */
 	device_initialize(&kd->dev);
@@ -70,6 +72,19 @@ static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 	kd->dev.devt = MKDEV(MAJOR(kxfer_devt), minor);
 	kd->dev.release = kxfer_dev_release;
 	ret = dev_set_name(&kd->dev, "kxfer%u", minor);
+	if (ret)
+		goto put_dev;
+
+	/*
+	 * The buffer is mapped for DMA to this device (as udmabuf does with
+	 * its misc device) so that the DMA API does the cache maintenance;
+	 * no real DMA master is behind it, so any address will do.
+	 */
+	ret = dma_coerce_mask_and_coherent(&kd->dev, DMA_BIT_MASK(64));
+	if (ret)
+		goto put_dev;
+
+	ret = kxfer_buf_alloc(kd, &kd->buf, buf_size, kxfer_backing);
 	if (ret)
 		goto put_dev;
 
@@ -83,11 +98,6 @@ static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 put_dev:
 	put_device(&kd->dev);
 	return ERR_PTR(ret);
-free_stats:
-	free_percpu(kd->stats);
-free_kd:
-	kfree(kd);
-	return ERR_PTR(ret);
 }
 
 static void kxfer_dev_destroy(struct kxfer_dev *kd)
@@ -98,14 +108,24 @@ static void kxfer_dev_destroy(struct kxfer_dev *kd)
 
 static int kxfer_check_params(void)
 {
+	int ret;
+
 	if (!nr_devs || nr_devs > KXFER_MAX_DEVS) {
 		pr_err("nr_devs=%u is out of range, use 1..%u\n",
 		       nr_devs, KXFER_MAX_DEVS);
 		return -EINVAL;
 	}
-	if (!buf_size || buf_size > KXFER_MAX_BUF_SIZE) {
-		pr_err("buf_size=%lu is out of range, use 1..%llu bytes\n",
-		       buf_size, KXFER_MAX_BUF_SIZE);
+	ret = kxfer_backing_parse(backing);
+	if (ret < 0) {
+		pr_err("backing=%s is unknown, use vmalloc, pages or dma\n",
+		       backing);
+		return ret;
+	}
+	kxfer_backing = ret;
+	if (!buf_size || buf_size > kxfer_backing_max_size(kxfer_backing)) {
+		pr_err("buf_size=%lu is out of range for backing=%s, use 1..%llu bytes\n",
+		       buf_size, backing,
+		       kxfer_backing_max_size(kxfer_backing));
 		return -EINVAL;
 	}
 	return 0;

@@ -8,6 +8,7 @@
  * and process_vm_readv() work on it, and the first touch of every page is
  * a real page fault that the benchmark can measure.
  */
+#include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 
@@ -34,8 +35,12 @@ static vm_fault_t kxfer_vm_fault(struct vm_fault *vmf)
 	struct kxfer_dev *kd = vmf->vma->vm_private_data;
 	struct page *page;
 
-	/* The mapping pins kd->buf: RESIZE fails while nr_mappings != 0. */
-	if (vmf->pgoff >= kd->buf.size >> PAGE_SHIFT)
+	/*
+	 * The mapping pins kd->buf: RESIZE fails while nr_mappings != 0.
+	 * A dma buffer was mapped whole by dma_mmap_coherent(): no faults.
+	 */
+	if (vmf->pgoff >= kd->buf.size >> PAGE_SHIFT ||
+	    kd->buf.backing == KXFER_BACKING_DMA)
 		return VM_FAULT_SIGBUS;
 
 	page = kxfer_buf_page(&kd->buf, vmf->pgoff);
@@ -50,6 +55,18 @@ static const struct vm_operations_struct kxfer_vm_ops = {
 	.close	= kxfer_vm_close,
 	.fault	= kxfer_vm_fault,
 };
+
+static pgprot_t kxfer_pgprot(u32 cache, pgprot_t prot)
+{
+	switch (cache) {
+	case KXFER_CACHE_WC:
+		return pgprot_writecombine(prot);
+	case KXFER_CACHE_UNCACHED:
+		return pgprot_noncached(prot);
+	default:
+		return prot;
+	}
+}
 
 int kxfer_mmap(struct file *file, struct vm_area_struct *vma)
 {
@@ -74,6 +91,30 @@ int kxfer_mmap(struct file *file, struct vm_area_struct *vma)
 	    vma_pages(vma) > nr_pages - vma->vm_pgoff) {
 		ret = -EINVAL;
 		goto unlock;
+	}
+
+	/*
+	 * Coherent DMA memory has the attribute the DMA API gives it; asking
+	 * for another would be silently ignored (x86 PAT maps WC requests
+	 * for RAM write-back), so it is refused.
+	 */
+	if (kd->buf.backing == KXFER_BACKING_DMA &&
+	    READ_ONCE(kf->cache) != KXFER_CACHE_CACHED) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+
+	vma->vm_page_prot = kxfer_pgprot(READ_ONCE(kf->cache),
+					 vma->vm_page_prot);
+	if (kd->buf.backing == KXFER_BACKING_DMA) {
+		/*
+		 * The DMA API's own mapping (a PFN map); on a non-coherent
+		 * system it imposes its non-cacheable attribute.
+		 */
+		ret = dma_mmap_coherent(&kd->dev, vma, kd->buf.vaddr,
+					kd->buf.dma, kd->buf.size);
+		if (ret)
+			goto unlock;
 	}
 
 	/* The window is fixed: mremap() may move it but not grow it. */

@@ -8,10 +8,6 @@
 
 #include "kxfer.h"
 
-static const char * const kxfer_backing_names[] = {
-	[KXFER_BACKING_VMALLOC] = "vmalloc",
-};
-
 static ssize_t buf_size_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
@@ -32,9 +28,7 @@ static ssize_t backing_show(struct device *dev, struct device_attribute *attr,
 {
 	u32 backing = READ_ONCE(to_kxfer_dev(dev)->buf.backing);
 
-	if (backing >= ARRAY_SIZE(kxfer_backing_names))
-		return sysfs_emit(buf, "%u\n", backing);
-	return sysfs_emit(buf, "%s\n", kxfer_backing_names[backing]);
+	return sysfs_emit(buf, "%s\n", kxfer_backing_name(backing));
 }
 static DEVICE_ATTR_RO(backing);
 

@@ -66,7 +66,9 @@ def cmd_csv2json(args):
     results = []
     for r in rows:
         item = {}
-        for col in benchcsv.COLUMNS:
+        cols = benchcsv.COLUMNS + (benchcsv.ATTR_COLUMNS if r.attrs_given
+                                   else ())
+        for col in cols:
             value = getattr(r, col)
             if col == "bytes_per_s_p50":
                 value = int(round(value))

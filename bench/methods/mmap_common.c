@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <sys/mman.h>
 
-#include "kx_pattern.h"
 #include "mmap_common.h"
 
 int kx_verify_fresh_mapping(struct kx_ctx *c, uint32_t seed)
 {
+	const unsigned char *view;
 	unsigned char *p;
 	int ret;
 
@@ -14,10 +14,11 @@ int kx_verify_fresh_mapping(struct kx_ctx *c, uint32_t seed)
 	p = kx_map_range(c, c->fd);
 	if (!p)
 		return -1;
-	ret = kx_check_pattern(c, p, c->dev_off, c->size, seed,
-			       "fresh mapping");
+	view = kx_map_view(c, p);
+	ret = view ? kx_check_pattern(c, view, c->dev_off, c->size, seed,
+				      "fresh mapping") : -1;
 	if (!ret)
-		kx_pattern_fill(p, c->dev_off, c->size, seed + 1);
+		ret = kx_map_fill_pattern(c, p, seed + 1);
 	if (munmap(p, kx_map_len(c)) && !ret)
 		ret = kx_io_fail(c, "munmap", -1);
 	if (!ret)
@@ -28,13 +29,15 @@ int kx_verify_fresh_mapping(struct kx_ctx *c, uint32_t seed)
 
 int kx_verify_map_submit(struct kx_ctx *c, uint32_t seed)
 {
+	const unsigned char *view;
 	uint32_t kcsum;
 
-	if (kx_dev_load(c, seed, 1))
+	if (kx_dev_load(c, seed, 1) || kx_map_fill_pattern(c, c->map, seed) ||
+	    kx_submit(c, &kcsum))
 		return -1;
-	kx_pattern_fill(c->map, c->dev_off, c->size, seed);
-	if (kx_submit(c, &kcsum) ||
-	    kx_check_sent_csum(c, c->map, kcsum, "KXFER_IOC_SUBMIT"))
+	view = kx_map_view(c, c->map);
+	if (!view ||
+	    kx_check_sent_csum(c, view, kcsum, "KXFER_IOC_SUBMIT"))
 		return -1;
 	return 0;
 }

@@ -15,18 +15,22 @@ static int run(struct kx_ctx *c, uint64_t n)
 	for (uint64_t i = 0; i < n; i++) {
 		if (kx_fetch(c, NULL))
 			return -1;
-		kx_consume(c->consume, c->map, c->size);
+		kx_map_consume(c, c->map);
 	}
 	return 0;
 }
 
 static int verify(struct kx_ctx *c, uint32_t seed)
 {
+	const unsigned char *view;
 	uint32_t kcsum;
 
 	if (kx_dev_load(c, seed, 0) || kx_fetch(c, &kcsum))
 		return -1;
-	return kx_check_received(c, c->map, seed, kcsum,
+	view = kx_map_view(c, c->map);
+	if (!view)
+		return -1;
+	return kx_check_received(c, view, seed, kcsum,
 				 "mapping after KXFER_IOC_FETCH");
 }
 

@@ -14,7 +14,7 @@ static int setup(struct kx_ctx *c)
 static int run(struct kx_ctx *c, uint64_t n)
 {
 	for (uint64_t i = 0; i < n; i++) {
-		kx_produce(c->consume, c->map, c->size, c->iter++);
+		kx_map_produce(c, c->map);
 		if (kx_submit(c, NULL))
 			return -1;
 	}

@@ -66,6 +66,7 @@ int main(int argc, char **argv)
 	test_methods();
 	test_sysinfo();
 	test_lib();
+	test_attrs();
 	if (argc > 1)
 		test_smoke(argv[1]);
 	else

@@ -32,6 +32,7 @@ void test_compare(void);
 void test_methods(void);
 void test_sysinfo(void);
 void test_lib(void);
+void test_attrs(void);
 void test_smoke(const char *bench);
 
 #endif

@@ -56,6 +56,7 @@ static struct kx_result sample(const char *method, uint64_t size)
 			.stddev = 20.5, .mad = 10 },
 		.bytes_per_s = (double)size * 1e9 / 200,
 		.faults_per_op = -1,
+		.backing = "pages", .mapping = "n/a",
 	};
 
 	return r;
@@ -105,12 +106,12 @@ void test_output(void)
 		if (!header_ok) {
 			/* Spelled out here, not taken from the writer. */
 			header_ok = !strcmp(line,
-				"method,path,direction,size_bytes,threads,consume,work,iterations,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,stddev_ns,mad_ns,bytes_per_s_p50");
+				"method,path,direction,size_bytes,threads,consume,work,iterations,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,stddev_ns,mad_ns,bytes_per_s_p50,backing,mapping");
 			continue;
 		}
 		if (!rows++)
 			row0_ok = !strcmp(line,
-				"write,copy,to_kernel,4096,1,touch,none,1000,100.00,200.00,250.00,300.00,310.00,400.00,210.00,20.50,10.00,20480000000");
+				"write,copy,to_kernel,4096,1,touch,none,1000,100.00,200.00,250.00,300.00,310.00,400.00,210.00,20.50,10.00,20480000000,pages,n/a");
 		else
 			tap_ok(!strncmp(line, "\"weird,\"\"name\"\"\",copy,", 22),
 			       "csv: odd method name quoted");
@@ -135,7 +136,38 @@ void test_output(void)
 	tap_ok(strstr(buf, "\"p50_ns\": 200.00") && strstr(buf, "\"size_bytes\": 4096") &&
 	       strstr(buf, "\"bytes_per_s_p50\": 20480000000"),
 	       "json: result fields");
+	tap_ok(strstr(buf, "\"backing\": \"pages\", \"mapping\": \"n/a\"}") != NULL,
+	       "json: backing and mapping last in a result");
 	free(buf);
+
+	/* Table: one combination stays plain, a sweep gets sections. */
+	{
+		struct kx_result t[3] = { sample("write", 4096),
+					  sample("mmap-write", 4096),
+					  sample("mmap-write", 4096) };
+
+		t[0].backing = t[1].backing = t[2].backing = "vmalloc";
+		t[1].path = t[2].path = "mmap";
+		t[1].mapping = "cached";
+		t[2].mapping = "wc";
+		buf = NULL;
+		f = open_memstream(&buf, &len);
+		kx_write_table(f, &m, t, 2);
+		fclose(f);
+		tap_ok(!strstr(buf, "== backing"),
+		       "table: a single backing/mapping has no sections");
+		free(buf);
+		buf = NULL;
+		f = open_memstream(&buf, &len);
+		kx_write_table(f, &m, t, 3);
+		fclose(f);
+		if (!tap_ok(strstr(buf, "== backing vmalloc, mapping cached") &&
+			    strstr(buf, "== backing vmalloc, mapping wc") &&
+			    strstr(strstr(buf, "mapping wc"), "\nwrite "),
+			    "table: one section per mapping, copy rows in each"))
+			tap_diag("%s", buf);
+		free(buf);
+	}
 
 	/* No results still makes a valid document. */
 	buf = NULL;

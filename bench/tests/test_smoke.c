@@ -93,7 +93,8 @@ static int row_ok(char *line, char *method, size_t mlen)
 	for (tok = strtok_r(line, ",", &save); tok && n < 32;
 	     tok = strtok_r(NULL, ",", &save))
 		f[n++] = tok;
-	if (n != 18)
+	/* Baselines without the device: backing and mapping are n/a. */
+	if (n != 20 || strcmp(f[18], "n/a") || strcmp(f[19], "n/a"))
 		return 0;
 	snprintf(method, mlen, "%s", f[0]);
 	for (int i = 0; i < 10; i++)
@@ -241,6 +242,33 @@ void test_smoke(const char *bench)
 		static const char *const a[] = { "--consume", "lots", NULL };
 
 		fails(bench, "bad --consume", a, 2, "none, touch or checksum");
+	}
+	{
+		static const char *const a[] = { "--backing", "vmalloc,cma", NULL };
+
+		fails(bench, "bad --backing", a, 2,
+		      "unknown name 'cma' in 'vmalloc,cma': use vmalloc, pages or dma");
+	}
+	{
+		static const char *const a[] = { "--mapping", "wc,", NULL };
+
+		fails(bench, "empty --mapping item", a, 2,
+		      "unknown name '' in 'wc,': use cached, wc or uncached");
+	}
+	{
+		static const char *const a[] = {
+			"--methods", "memcpy", "--sizes", "4K", "--min-time",
+			"0.005", "--backing", "pages", "--mapping", "wc",
+			"--format", "csv", NULL,
+		};
+		struct run r = run(bench, a);
+
+		tap_ok(r.status == 0 &&
+		       strstr(r.err, "--backing and --mapping ignored") &&
+		       strstr(r.out, "\n# backing: n/a\n") &&
+		       strstr(r.out, ",n/a,n/a\n"),
+		       "smoke: --backing/--mapping without a device method: noted, rows n/a");
+		done(&r);
 	}
 	{
 		static const char *const a[] = {

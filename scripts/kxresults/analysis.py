@@ -110,6 +110,27 @@ def series_of(rows, threads, direction=None, methods=None):
     return out
 
 
+def attr_series(run, threads, direction):
+    """Per (backing, mapping) of a sweep: its mmap methods' series, and
+    once per backing its copy methods and baselines (mapping n/a).
+    Returns [(combo index, Series)] with the combination in the title."""
+    out = []
+    for i, (backing, mapping) in enumerate(run.combos):
+        first_of_backing = all(c[0] != backing for c in run.combos[:i])
+        for s in series_of(run.rows_of(backing, mapping), threads,
+                                    direction=direction):
+            copy_like = s.rows[0].mapping == "n/a"
+            # Copy path and baselines: once per backing, not per mapping.
+            if copy_like and not first_of_backing:
+                continue
+            tag = backing if copy_like else f"{backing}, {mapping}"
+            out.append((i, Series(
+                key=safe_name(f"{s.key}-{backing}-{mapping}"),
+                method=s.method, path=s.path, direction=s.direction,
+                title=f"{s.title} [{tag}]", rows=s.rows)))
+    return out
+
+
 def _p50_by_size(rows, threads, method):
     """size -> p50 for a method; with several consume/work variants, the
     one listed first in the CSV (kxfer-bench writes one run's settings)."""

@@ -19,6 +19,12 @@ INT_COLUMNS = ("size_bytes", "threads", "iterations")
 FLOAT_COLUMNS = ("min_ns", "p50_ns", "p90_ns", "p99_ns", "p999_ns",
                  "max_ns", "mean_ns", "stddev_ns", "mad_ns",
                  "bytes_per_s_p50")
+# Added after the columns above (ABI 2); a CSV without them was measured
+# on the vmalloc backing with cached mappings.
+ATTR_COLUMNS = ("backing", "mapping")
+DEFAULT_BACKING = "vmalloc"
+DEFAULT_MAPPING = "cached"
+NO_ATTR = "n/a"
 PATHS = ("copy", "mmap", "baseline")
 DIRECTIONS = ("to_kernel", "from_kernel", "roundtrip", "setup", "none")
 
@@ -49,6 +55,14 @@ class Row:
     stddev_ns: float
     mad_ns: float
     bytes_per_s_p50: float
+    backing: str = DEFAULT_BACKING
+    mapping: str = DEFAULT_MAPPING
+    # Whether backing and mapping came from the CSV or are the defaults.
+    attrs_given: bool = field(default=False, compare=False)
+
+
+def combo_label(backing, mapping):
+    return f"backing {backing}, mapping {mapping}"
 
 
 @dataclass
@@ -60,6 +74,52 @@ class Run:
     rows: list
     meta_txt: str = ""
     notes: list = field(default_factory=list)
+    # Every row; `rows` holds those of the primary (backing, mapping)
+    # when the CSV sweeps several (see select_primary()).
+    all_rows: list = field(default_factory=list)
+    combos: list = field(default_factory=list)
+    primary: tuple = (DEFAULT_BACKING, DEFAULT_MAPPING)
+
+    def __post_init__(self):
+        self.select_primary()
+
+    def select_primary(self):
+        """One (backing, mapping) for the plots and tables that compare
+        methods: the device's backing at start and cached mappings when
+        measured.  The other combinations get their own section."""
+        self.all_rows = list(self.rows)
+        combos = []
+        for r in self.all_rows:
+            if r.mapping != NO_ATTR and (r.backing, r.mapping) not in combos:
+                combos.append((r.backing, r.mapping))
+        # A backing measured without any mmap method: its rows alone.
+        for r in self.all_rows:
+            if (r.backing not in (c[0] for c in combos)):
+                combos.append((r.backing, NO_ATTR))
+        self.combos = combos
+        backings = [c[0] for c in combos]
+        start = self.meta.get("backing", "").strip()
+        backing = start if start in backings else backings[0]
+        mappings = [c[1] for c in combos if c[0] == backing]
+        mapping = (DEFAULT_MAPPING if DEFAULT_MAPPING in mappings else
+                   mappings[0])
+        self.primary = (backing, mapping)
+        if self.multi_attr:
+            self.rows = self.rows_of(backing, mapping)
+
+    @property
+    def multi_attr(self):
+        return len(self.combos) > 1
+
+    def rows_of(self, backing, mapping):
+        """Rows of one combination: its mmap rows and the copy and baseline
+        rows (mapping n/a) of its backing."""
+        return [r for r in self.all_rows if r.backing == backing and
+                r.mapping in (mapping, NO_ATTR)]
+
+    @property
+    def primary_label(self):
+        return combo_label(*self.primary)
 
     def get(self, key, default="unknown"):
         value = self.meta.get(key, "").strip()
@@ -155,6 +215,10 @@ def read_csv(path):
                          f"{', '.join(missing)}; is this a kxfer-bench CSV "
                          "(kxfer-bench --format csv)?")
     index = {name: header.index(name) for name in COLUMNS}
+    attrs_given = all(c in header for c in ATTR_COLUMNS)
+    for name in ATTR_COLUMNS:
+        if attrs_given:
+            index[name] = header.index(name)
 
     rows = []
     for (lineno, _), cells in zip(body[1:], reader):
@@ -172,6 +236,16 @@ def read_csv(path):
                 values[name] = _number(float, text, where, name)
             else:
                 values[name] = text
+        if attrs_given:
+            for name in ATTR_COLUMNS:
+                values[name] = cells[index[name]].strip()
+                if not values[name]:
+                    raise BenchError(f"{where}: column {name} is empty; "
+                                     "kxfer-bench writes a name or n/a")
+        else:
+            values["mapping"] = (DEFAULT_MAPPING if values["path"] == "mmap"
+                                 else NO_ATTR)
+        values["attrs_given"] = attrs_given
         if values["path"] not in PATHS:
             raise BenchError(f"{where}: path '{values['path']}' is not one "
                              f"of {', '.join(PATHS)}")

@@ -213,6 +213,36 @@ def _lines_for(plotter, prefix, series, ceiling=None):
     return lines
 
 
+def plot_attrs(run, plotter, threads, subtitle, warn):
+    """Throughput per direction, one curve per method and attribute
+    combination: colour = combination, dash = path."""
+    plots = []
+    for d in analysis.TRANSFER_DIRECTIONS:
+        series = analysis.attr_series(run, threads, d)
+        if not series:
+            continue
+        name = f"attrs-throughput-{d}"
+        lines = []
+        sizes = []
+        for k, (combo, s) in enumerate(series):
+            path = plotter.data_path(f"{name}__{s.key}.dat")
+            write_series(path, s.title, s.rows)
+            lines.append(Line(path, COLOURS[combo % len(COLOURS)],
+                              DASH.get(s.path, 1), 2.0, (k % 12) + 1))
+            sizes += [r.size_bytes for r in s.rows]
+        title = analysis.DIRECTION_TITLES[d]
+        plotter.run("throughput.gp", name,
+                    f"Throughput by backing and mapping, {title}",
+                    subtitle, warn, sizes, lines)
+        plots.append(Plot(name, f"Throughput {title} for every backing "
+                          "and mapping measured; legend: method [backing, "
+                          "mapping of the mmap path]; colour: "
+                          "combination, solid: copy path (once per "
+                          "backing), dashed: mmap path, dotted: "
+                          "baselines"))
+    return plots
+
+
 def plot_run(run, out_dir, gnuplot="gnuplot"):
     """All plots of one results folder; returns [Plot] in report order."""
     plotter = Plotter(out_dir, gnuplot)
@@ -220,6 +250,8 @@ def plot_run(run, out_dir, gnuplot="gnuplot"):
     threads = analysis.primary_threads(rows)
     sizes = [r.size_bytes for r in rows if r.threads == threads]
     subtitle = _settings(run, threads)
+    if run.multi_attr:
+        subtitle += f"; {run.primary_label}"
     warn = _warn(run)
     plots = []
 
@@ -281,4 +313,9 @@ def plot_run(run, out_dir, gnuplot="gnuplot"):
         plots.append(Plot("speedup", "Speedup p50(copy) / p50(mmap) per "
                           "direction; above 1 the mapping wins; dotted "
                           "vertical lines mark crossovers"))
+    if run.multi_attr:
+        for p in plots:
+            p.caption += f" ({run.primary_label} of the mmap path)"
+        plots += plot_attrs(run, plotter, threads, _settings(run, threads),
+                            warn)
     return plots

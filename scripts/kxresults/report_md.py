@@ -293,25 +293,87 @@ def _metadata(run):
     return "\n".join(out)
 
 
+def _attr_intro(run):
+    """With a --backing/--mapping sweep: which combination the sections
+    that compare methods use."""
+    combos = ", ".join(f"{b}/{m}" for b, m in run.combos)
+    return (f"This run measured {len(run.combos)} backing/mapping "
+            f"combinations ({combos}; copy methods and baselines have "
+            "mapping n/a and ran once per backing). Summary, Crossover, "
+            "Key figures, the plots not named attrs-*, and the fio and "
+            f"hyperfine sections use **{run.primary_label}** for the "
+            "mmap path (copy path: the same backing). The section "
+            "\"Backing and mapping\" and the attrs-* plots show every "
+            "combination.")
+
+
+def _attr_section(run, threads):
+    """Per direction: p50 time and throughput of every method under every
+    (backing, mapping), at a few sizes."""
+    parts = ["Median (p50) time per operation and the throughput it "
+             "implies for every backing and mapping measured. The "
+             "mapping applies to the mmap path only; copy-path and "
+             "baseline rows are listed once per backing. Under "
+             "emulation (QEMU TCG) caches are not modelled: these rows "
+             "show that each combination works, not what it costs."]
+    for d in analysis.TRANSFER_DIRECTIONS + ("setup", "none"):
+        series = analysis.attr_series(run, threads, d)
+        if not series:
+            continue
+        sizes = analysis.pick_sizes(
+            [r.size_bytes for _, s in series for r in s.rows])
+        header = ["method", "backing", "mapping"] + [fmt_size(s)
+                                                    for s in sizes]
+        rows = []
+        for _, s in series:
+            by_size = {r.size_bytes: r for r in s.rows}
+            r0 = s.rows[0]
+            cells = [s.method, r0.backing, r0.mapping]
+            for size in sizes:
+                r = by_size.get(size)
+                if r is None:
+                    cells.append("-")
+                elif s.method == analysis.FLOOR_METHOD or d == "setup":
+                    cells.append(fmt_ns(r.p50_ns))
+                else:
+                    cells.append(f"{fmt_ns(r.p50_ns)} · "
+                                 f"{fmt_rate(r.bytes_per_s_p50)}")
+            rows.append(cells)
+        parts.append(f"### {analysis.DIRECTION_TITLES[d].capitalize()}\n\n"
+                     + _table(header, rows))
+    return "\n\n".join(parts)
+
+
 def render(run, plots):
     threads = analysis.primary_threads(run.rows)
     ratios = analysis.ratios(run.rows, threads)
+    # With a sweep every heading of a one-combination section says which.
+    tag = f" ({run.primary_label})" if run.multi_attr else ""
     sections = [
         f"# kxfer results: {run.machine}, kernel {run.kernel}"
         + (" (EMULATED)" if run.emulated else ""),
         emulation_banner(run),
-        "## Summary\n\n" + _summary(run, threads),
-        "## Crossover\n\n" + _crossover_section(ratios),
-        "## Key figures\n\n" + _key_figures(run, threads),
+    ]
+    if run.multi_attr:
+        sections.append(_attr_intro(run))
+    sections += [
+        f"## Summary{tag}\n\n" + _summary(run, threads),
+        f"## Crossover{tag}\n\n" + _crossover_section(ratios),
+        f"## Key figures{tag}\n\n" + _key_figures(run, threads),
+    ]
+    if run.multi_attr:
+        sections.append("## Backing and mapping\n\n"
+                        + _attr_section(run, threads))
+    sections += [
         "## Plots\n\nHow to read them: docs/reading-the-plots.md.\n\n"
         + _plots_section(plots),
     ]
     fio_text = _fio_section(run, threads)
     if fio_text:
-        sections.append("## fio cross-check\n\n" + fio_text)
+        sections.append(f"## fio cross-check{tag}\n\n" + fio_text)
     hf_text = _hyperfine_section(run)
     if hf_text:
-        sections.append("## hyperfine: whole-command comparison\n\n"
+        sections.append(f"## hyperfine: whole-command comparison{tag}\n\n"
                         + hf_text)
     sections.append("## Caveats\n\n" + _caveats(run, threads))
     sections.append("## Metadata\n\n" + _metadata(run))

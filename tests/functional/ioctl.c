@@ -22,7 +22,8 @@
 
 #define RW (PROT_READ | PROT_WRITE)
 #define ALL_FEATURES (KXFER_FEAT_ITER | KXFER_FEAT_MMAP | KXFER_FEAT_CHECKSUM | \
-		      KXFER_FEAT_FILL | KXFER_FEAT_RESIZE | KXFER_FEAT_STATS)
+		      KXFER_FEAT_FILL | KXFER_FEAT_RESIZE | KXFER_FEAT_STATS | \
+		      KXFER_FEAT_BACKINGS | KXFER_FEAT_CACHE | KXFER_FEAT_SYNC)
 
 static uint32_t crc_of(const void *p, size_t len)
 {
@@ -423,7 +424,7 @@ TEST(get_mode_initially_none_with_zero_csum)
 
 	ASSERT_EQ(m.work, (uint32_t)KXFER_WORK_NONE);
 	ASSERT_EQ(m.last_csum, 0u);
-	ASSERT_EQ(m.__reserved, 0u);
+	ASSERT_EQ(m.cache, (uint32_t)KXFER_CACHE_CACHED);
 }
 
 TEST(get_mode_returns_what_set_mode_set)
@@ -454,13 +455,34 @@ TEST(set_mode_unknown_work_fails_einval)
 	ASSERT_EQ(kx_get_mode(fd).work, (uint32_t)KXFER_WORK_CHECKSUM);
 }
 
-TEST(set_mode_nonzero_reserved_fails_einval)
+TEST(set_mode_unknown_cache_fails_einval)
 {
 	int fd = kx_open();
-	struct kxfer_mode m = { .work = KXFER_WORK_FILL, .__reserved = 1 };
+	struct kxfer_mode m = { .work = KXFER_WORK_FILL, .cache = 3 };
 
 	ASSERT_ERRNO(ioctl(fd, KXFER_IOC_SET_MODE, &m), EINVAL);
+	m.cache = 0xffffffff;
+	ASSERT_ERRNO(ioctl(fd, KXFER_IOC_SET_MODE, &m), EINVAL);
 	ASSERT_EQ(kx_get_mode(fd).work, (uint32_t)KXFER_WORK_NONE);
+	ASSERT_EQ(kx_get_mode(fd).cache, (uint32_t)KXFER_CACHE_CACHED);
+}
+
+TEST(get_mode_returns_cache_that_set_mode_set)
+{
+	static const uint32_t caches[] = {
+		KXFER_CACHE_WC, KXFER_CACHE_UNCACHED, KXFER_CACHE_CACHED,
+	};
+	int fd = kx_open();
+
+	for (size_t i = 0; i < sizeof(caches) / sizeof(caches[0]); i++) {
+		struct kxfer_mode m = { .work = KXFER_WORK_CHECKSUM,
+					.cache = caches[i] };
+
+		ASSERT_OK(ioctl(fd, KXFER_IOC_SET_MODE, &m));
+		m = kx_get_mode(fd);
+		ASSERT_EQ(m.cache, caches[i]);
+		ASSERT_EQ(m.work, (uint32_t)KXFER_WORK_CHECKSUM);
+	}
 }
 
 /* last_csum is an output: SET_MODE must not reject or store it. */
@@ -481,7 +503,7 @@ TEST(ioctl_unknown_cmd_fails_enotty)
 	int fd = kx_open();
 
 	ASSERT_ERRNO(ioctl(fd, _IO(KXFER_IOC_MAGIC, 0x40)), ENOTTY);
-	ASSERT_ERRNO(ioctl(fd, _IOWR(KXFER_IOC_MAGIC, 0x08, struct kxfer_xfer),
+	ASSERT_ERRNO(ioctl(fd, _IOWR(KXFER_IOC_MAGIC, 0x0a, struct kxfer_xfer),
 			   kx_alloc(64)), ENOTTY);
 }
 

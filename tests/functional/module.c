@@ -206,70 +206,22 @@ TEST(load_buf_size_rounds_up_to_page)
 	kx_module_restore();
 }
 
-/*
- * An out-of-range parameter: EINVAL, an error in the kernel log, and no
- * trace of the module (nodes, class, chrdev region); loading with good
- * parameters afterwards must work, which it would not if, say, the class
- * name were still registered.
- */
-static void expect_load_rejected(const char *params)
-{
-	char lines[2048];
-	int kmsg, r;
-
-	kx_require_ko();
-	if (kx_module_loaded()) {
-		r = kx_module_unload_raw();
-		if (r)
-			FAIL("delete_module before the test: %s", kxt_errstr(r));
-	}
-	kmsg = kx_kmsg_open();
-	r = kx_module_load_raw(params);
-	if (r == 0) {
-		kx_module_restore();
-		FAIL("finit_module(\"%s\") succeeded, expected EINVAL", params);
-	}
-	if (r != EINVAL)
-		kxt_fail_at(__FILE__, __LINE__, 0,
-			    "finit_module(\"%s\") failed with %s, expected EINVAL",
-			    params, kxt_errstr(r));
-	/*
-	 * The line must name the module: "nr_devs=0 is out of range" alone
-	 * does not tell a user which module's parameter it was.
-	 */
-	if (!kx_kmsg_lines(kmsg, 3, lines, sizeof(lines)))
-		kxt_fail_at(__FILE__, __LINE__, 0,
-			    "no error-level (<= 3) kernel log line after finit_module(\"%s\")",
-			    params);
-	else if (!strstr(lines, KX_MODULE_NAME))
-		kxt_fail_at(__FILE__, __LINE__, 0,
-			    "error logged, but no line names the module '%s' (missing pr_fmt?):\n%s",
-			    KX_MODULE_NAME, lines);
-	else
-		kxt_diag("kernel log:\n%s", lines);
-	EXPECT_FALSE(kx_module_loaded());
-	EXPECT_FALSE(access("/sys/class/kxfer", F_OK) == 0);
-	EXPECT_FALSE(access(kx_node(0), F_OK) == 0);
-	EXPECT_FALSE(kx_chrdev_registered());
-	kx_module_restore();
-}
-
 TEST(load_nr_devs_0_fails_einval)
 {
-	expect_load_rejected("nr_devs=0");
+	kx_expect_load_rejected("nr_devs=0");
 }
 
 TEST(load_nr_devs_33_fails_einval)
 {
-	expect_load_rejected("nr_devs=33");
+	kx_expect_load_rejected("nr_devs=33");
 }
 
 TEST(load_buf_size_0_fails_einval)
 {
-	expect_load_rejected("buf_size=0");
+	kx_expect_load_rejected("buf_size=0");
 }
 
 TEST(load_buf_size_over_1gib_fails_einval)
 {
-	expect_load_rejected("buf_size=1073741825");
+	kx_expect_load_rejected("buf_size=1073741825");
 }

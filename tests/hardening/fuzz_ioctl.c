@@ -29,7 +29,9 @@
 #define MAX_MAPS	3
 #define ALL_FEATURES	(KXFER_FEAT_ITER | KXFER_FEAT_MMAP | \
 			 KXFER_FEAT_CHECKSUM | KXFER_FEAT_FILL | \
-			 KXFER_FEAT_RESIZE | KXFER_FEAT_STATS)
+			 KXFER_FEAT_RESIZE | KXFER_FEAT_STATS | \
+			 KXFER_FEAT_BACKINGS | KXFER_FEAT_CACHE | \
+			 KXFER_FEAT_SYNC)
 
 static const unsigned int fuzz_cmds[] = {
 	KXFER_IOC_INFO, KXFER_IOC_SUBMIT, KXFER_IOC_FETCH,
@@ -93,7 +95,9 @@ static void pick_input(struct ioctl_fuzz *f, unsigned int cmd,
 				(uint32_t)pick_u64(r, 3, 4);
 		in->mode.seed = (uint32_t)hx_next(r);
 		in->mode.last_csum = (uint32_t)hx_next(r);
-		in->mode.__reserved = pick_reserved(r);
+		/* valid 0..2 mostly; else 3 or a stray bit or junk */
+		in->mode.cache = hx_chance(r, 85) ? hx_below(r, 3) :
+				 hx_chance(r, 30) ? 3 : pick_reserved(r);
 		break;
 	case KXFER_IOC_RESIZE:
 		/*
@@ -114,8 +118,13 @@ static void pick_input(struct ioctl_fuzz *f, unsigned int cmd,
 			in->resize.size = bad[hx_below(r, sizeof(bad) /
 							  sizeof(bad[0]))];
 		}
+		/*
+		 * Valid resizes stay on vmalloc (see model_ioctl); invalid
+		 * backings start at 3, one past KXFER_BACKING_DMA.
+		 */
 		in->resize.backing = hx_chance(r, 90) ? KXFER_BACKING_VMALLOC :
-				     (uint32_t)pick_u64(r, 1, 2) | 1;
+				     hx_chance(r, 30) ? 3 :
+				     (uint32_t)pick_u64(r, 3, 4) | 3;
 		in->resize.flags = pick_reserved(r);
 		break;
 	default:
@@ -138,9 +147,9 @@ static void describe(struct ioctl_fuzz *f, unsigned long i, unsigned int cmd,
 		break;
 	case KXFER_IOC_SET_MODE:
 		snprintf(fields, sizeof(fields),
-			 " {work %u, seed %#x, last_csum %#x, __reserved %#x}",
+			 " {work %u, seed %#x, last_csum %#x, cache %#x}",
 			 in->mode.work, in->mode.seed, in->mode.last_csum,
-			 in->mode.__reserved);
+			 in->mode.cache);
 		break;
 	case KXFER_IOC_RESIZE:
 		snprintf(fields, sizeof(fields),
@@ -181,6 +190,7 @@ static void resync_all(struct ioctl_fuzz *f)
 	f->d.work = m.work;
 	f->d.seed = m.seed;
 	f->d.last_csum = m.last_csum;
+	f->d.cache = m.cache;
 	kx_get_stats(f->vfd, &st);
 	memcpy(f->d.bytes, st.bytes, sizeof(f->d.bytes));
 	memcpy(f->d.calls, st.calls, sizeof(f->d.calls));
@@ -233,16 +243,17 @@ static void check_success(struct ioctl_fuzz *f, unsigned int cmd,
 	case KXFER_IOC_SET_MODE:
 		d->work = in->mode.work;
 		d->seed = in->mode.seed;
+		d->cache = in->mode.cache;
 		d->last_csum = 0;
 		break;
 	case KXFER_IOC_GET_MODE:
 		if (out->mode.work != d->work || out->mode.seed != d->seed ||
 		    out->mode.last_csum != d->last_csum ||
-		    out->mode.__reserved != 0)
-			fuzz_report(f, "GET_MODE returned {work %u, seed %#x, last_csum %#x, __reserved %#x}, expected {%u, %#x, %#x, 0}",
+		    out->mode.cache != d->cache)
+			fuzz_report(f, "GET_MODE returned {work %u, seed %#x, last_csum %#x, cache %u}, expected {%u, %#x, %#x, %u}",
 			            out->mode.work, out->mode.seed,
-			            out->mode.last_csum, out->mode.__reserved,
-			            d->work, d->seed, d->last_csum);
+			            out->mode.last_csum, out->mode.cache,
+			            d->work, d->seed, d->last_csum, d->cache);
 		break;
 	case KXFER_IOC_RESIZE:
 		model_resize(d, hx_page_align(in->resize.size));

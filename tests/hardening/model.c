@@ -194,6 +194,18 @@ static int work_valid(uint32_t work)
 	       work == KXFER_WORK_FILL;
 }
 
+static int cache_valid(uint32_t cache)
+{
+	return cache == KXFER_CACHE_CACHED || cache == KXFER_CACHE_WC ||
+	       cache == KXFER_CACHE_UNCACHED;
+}
+
+static int backing_valid(uint32_t backing)
+{
+	return backing == KXFER_BACKING_VMALLOC ||
+	       backing == KXFER_BACKING_PAGES || backing == KXFER_BACKING_DMA;
+}
+
 void model_ioctl(const struct model_dev *d, unsigned int cmd,
 		 const struct hx_ptr *p, const union model_ioctl_arg *in,
 		 struct hx_want *w, int *copy_out_fails)
@@ -220,18 +232,22 @@ void model_ioctl(const struct model_dev *d, unsigned int cmd,
 			hx_want_add(w, EINVAL);
 		break;
 	case KXFER_IOC_SET_MODE:
-		/* contract: known work, reserved zero; last_csum ignored */
-		if (!work_valid(in->mode.work) || in->mode.__reserved)
+		/* contract: known work and cache; last_csum ignored */
+		if (!work_valid(in->mode.work) || !cache_valid(in->mode.cache))
 			hx_want_add(w, EINVAL);
 		break;
 	case KXFER_IOC_RESIZE:
-		/* contract: size 1..max_size, known backing, flags zero,
-		 * EBUSY while mapped */
+		/*
+		 * contract: size 1..max_size, known backing, flags zero,
+		 * EBUSY while mapped.  d->max_size is the vmalloc backing's:
+		 * the fuzzer keeps the buffer on vmalloc (other backings
+		 * have other limits and can fail with ENOMEM).
+		 */
 		if (in->resize.flags)
 			hx_want_add(w, EINVAL);
 		if (!in->resize.size || in->resize.size > d->max_size)
 			hx_want_add(w, EINVAL);
-		if (in->resize.backing != KXFER_BACKING_VMALLOC)
+		if (!backing_valid(in->resize.backing))
 			hx_want_add(w, EINVAL);
 		if (d->mapped)
 			hx_want_add(w, EBUSY);

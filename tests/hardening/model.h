@@ -33,6 +33,7 @@ struct model_dev {
 	uint32_t work;		/* the file's KXFER_WORK_* */
 	uint32_t seed;
 	uint32_t last_csum;
+	uint32_t cache;		/* the file's KXFER_CACHE_* */
 	uint64_t bytes[KXFER_NR_PATHS];	/* expected statistics */
 	uint64_t calls[KXFER_NR_PATHS];
 };

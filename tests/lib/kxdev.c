@@ -550,6 +550,54 @@ int kx_kmsg_lines(int fd, int max_level, char *out, size_t outlen)
 	}
 }
 
+/*
+ * An out-of-range parameter: EINVAL, an error in the kernel log, and no
+ * trace of the module (nodes, class, chrdev region); loading with good
+ * parameters afterwards must work, which it would not if, say, the class
+ * name were still registered.
+ */
+void kx_expect_load_rejected(const char *params)
+{
+	char lines[2048];
+	int kmsg, r;
+
+	kx_require_ko();
+	if (kx_module_loaded()) {
+		r = kx_module_unload_raw();
+		if (r)
+			FAIL("delete_module before the test: %s", kxt_errstr(r));
+	}
+	kmsg = kx_kmsg_open();
+	r = kx_module_load_raw(params);
+	if (r == 0) {
+		kx_module_restore();
+		FAIL("finit_module(\"%s\") succeeded, expected EINVAL", params);
+	}
+	if (r != EINVAL)
+		kxt_fail_at(__FILE__, __LINE__, 0,
+			    "finit_module(\"%s\") failed with %s, expected EINVAL",
+			    params, kxt_errstr(r));
+	/*
+	 * The line must name the module: "nr_devs=0 is out of range" alone
+	 * does not tell a user which module's parameter it was.
+	 */
+	if (!kx_kmsg_lines(kmsg, 3, lines, sizeof(lines)))
+		kxt_fail_at(__FILE__, __LINE__, 0,
+			    "no error-level (<= 3) kernel log line after finit_module(\"%s\")",
+			    params);
+	else if (!strstr(lines, KX_MODULE_NAME))
+		kxt_fail_at(__FILE__, __LINE__, 0,
+			    "error logged, but no line names the module '%s' (missing pr_fmt?):\n%s",
+			    KX_MODULE_NAME, lines);
+	else
+		kxt_diag("kernel log:\n%s", lines);
+	EXPECT_FALSE(kx_module_loaded());
+	EXPECT_FALSE(access("/sys/class/kxfer", F_OK) == 0);
+	EXPECT_FALSE(access(kx_node(0), F_OK) == 0);
+	EXPECT_FALSE(kx_chrdev_registered());
+	kx_module_restore();
+}
+
 int kx_tmpfile(void)
 {
 	const char *dirs[] = { getenv("TMPDIR"), "/tmp", "." };
@@ -584,6 +632,7 @@ static int runner_open(void)
 /* State when the current test started. */
 static int loaded_before;
 static uint32_t mappings_before;
+static uint32_t start_backing;	/* INFO.backing when the run started */
 
 static void before_all(void)
 {
@@ -606,6 +655,7 @@ static void before_all(void)
 	}
 	if (ioctl(fd, KXFER_IOC_INFO, &info) == 0) {
 		kx_start_size = info.buf_size;
+		start_backing = info.backing;
 		mappings_before = info.nr_mappings;
 		if (info.nr_mappings)
 			kxt_diag("warning: nr_mappings is %u before any test",
@@ -653,14 +703,17 @@ static void after_each(void)
 			    "harness: INFO.nr_mappings went from %u to %u during the test, though all of its processes and mappings are gone",
 			    mappings_before, info.nr_mappings);
 	mappings_before = info.nr_mappings;
-	if (kx_start_size && info.buf_size != kx_start_size) {
-		struct kxfer_resize r = { .size = kx_start_size };
+	if (kx_start_size && (info.buf_size != kx_start_size ||
+			      info.backing != start_backing)) {
+		struct kxfer_resize r = { .size = kx_start_size,
+					  .backing = start_backing };
 		int e = ioctl(fd, KXFER_IOC_RESIZE, &r) < 0 ? errno : 0;
 
 		kxt_fail_at(__FILE__, __LINE__, 0,
 			    "harness: the test left buf_size %" PRIu64
-			    ", restoring %" PRIu64 ": %s",
-			    (uint64_t)info.buf_size, kx_start_size,
+			    " backing %u, restoring %" PRIu64 " backing %u: %s",
+			    (uint64_t)info.buf_size, info.backing,
+			    kx_start_size, start_backing,
 			    e ? kxt_errstr(e) : "ok");
 	}
 	close(fd);

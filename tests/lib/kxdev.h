@@ -126,6 +126,13 @@ void kx_module_restore(void);
 /* Wait up to secs for path to exist (present=1) or vanish (present=0). */
 int kx_wait_path(const char *path, int present, double secs);
 
+/*
+ * Load with params (unloading first), which must fail with EINVAL, log
+ * an error-level line naming the module, and leave no trace of it; ends
+ * with the module loaded with default parameters.  Needs --ko.
+ */
+void kx_expect_load_rejected(const char *params);
+
 /* /dev/kmsg reader positioned at the end of the log. */
 int kx_kmsg_open(void);
 /*

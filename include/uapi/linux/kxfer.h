@@ -21,7 +21,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KXFER_ABI_VERSION	1
+#define KXFER_ABI_VERSION	2
 
 /* Features reported in kxfer_info.features. */
 #define KXFER_FEAT_ITER		(1U << 0) /* read_iter/write_iter: readv, splice */
@@ -30,14 +30,55 @@
 #define KXFER_FEAT_FILL		(1U << 3) /* KXFER_WORK_FILL */
 #define KXFER_FEAT_RESIZE	(1U << 4) /* KXFER_IOC_RESIZE */
 #define KXFER_FEAT_STATS	(1U << 5) /* KXFER_IOC_{GET,RESET}_STATS */
+#define KXFER_FEAT_BACKINGS	(1U << 6) /* KXFER_BACKING_PAGES and _DMA */
+#define KXFER_FEAT_CACHE	(1U << 7) /* kxfer_mode.cache */
+#define KXFER_FEAT_SYNC		(1U << 8) /* KXFER_IOC_SYNC_FOR_{CPU,DEVICE} */
 
-/* Memory behind the buffer (kxfer_info.backing, kxfer_resize.backing). */
-#define KXFER_BACKING_VMALLOC	0 /* order-0 pages, virtually contiguous */
+/*
+ * Memory behind the buffer (kxfer_info.backing, kxfer_resize.backing, the
+ * module parameter backing=vmalloc|pages|dma).
+ *
+ * KXFER_BACKING_VMALLOC: order-0 pages, virtually contiguous (default).
+ * KXFER_BACKING_PAGES:   one physically contiguous allocation from the
+ *                        page allocator, so at most its largest block
+ *                        (kxfer_info.max_size says how much); larger sizes
+ *                        fail with EINVAL, a failed allocation with ENOMEM.
+ * KXFER_BACKING_DMA:     dma_alloc_coherent() for the kxfer device (from
+ *                        CMA when the kernel has a CMA area and the size
+ *                        needs it; without one, large sizes fail with
+ *                        ENOMEM).  Mapped the way the DMA API maps coherent
+ *                        memory, as a PFN map: get_user_pages() users
+ *                        (O_DIRECT, vmsplice) cannot use that mapping.
+ */
+#define KXFER_BACKING_VMALLOC	0
+#define KXFER_BACKING_PAGES	1
+#define KXFER_BACKING_DMA	2
+
+/*
+ * Page attributes of the mappings made through one open file
+ * (kxfer_mode.cache; applies to mmap() calls after KXFER_IOC_SET_MODE).
+ *
+ * KXFER_CACHE_CACHED:   normal cacheable memory (default).
+ * KXFER_CACHE_WC:       write-combining: pgprot_writecombine() (arm64
+ *                       Normal non-cacheable; x86 PAT WC).
+ * KXFER_CACHE_UNCACHED: pgprot_noncached() (arm64 Device-nGnRnE, where
+ *                       unaligned accesses and DC ZVA fault: use aligned
+ *                       word accesses; x86 PAT UC-).
+ *
+ * The kernel keeps its cacheable view of vmalloc and pages buffers, so
+ * with WC or UNCACHED mappings the two views need cache maintenance: see
+ * KXFER_IOC_SYNC_FOR_*.  A dma buffer has the attribute the DMA API gives
+ * coherent memory (x86: write-back; non-coherent arm64: Normal
+ * non-cacheable): mmap() of it with WC or UNCACHED fails with EINVAL.
+ */
+#define KXFER_CACHE_CACHED	0
+#define KXFER_CACHE_WC		1
+#define KXFER_CACHE_UNCACHED	2
 
 /**
  * struct kxfer_info - KXFER_IOC_INFO result
  * @buf_size:    current buffer size in bytes, a multiple of @page_size
- * @max_size:    largest size KXFER_IOC_RESIZE accepts
+ * @max_size:    largest size KXFER_IOC_RESIZE accepts for the current backing
  * @page_size:   the kernel's PAGE_SIZE; mmap offsets and lengths use it
  * @nr_mappings: live VMAs mapping this device (all processes)
  * @abi_version: KXFER_ABI_VERSION of the running driver
@@ -91,13 +132,14 @@ struct kxfer_info {
  * @last_csum:  KXFER_IOC_GET_MODE only: CRC32C computed by the last
  *              read/write/readv/writev on this file in KXFER_WORK_CHECKSUM
  *              mode (0 before any); ignored by KXFER_IOC_SET_MODE
- * @__reserved: must be zero
+ * @cache:      KXFER_CACHE_* of later mmap() calls on this file (ABI 1
+ *              called it __reserved and required 0, i.e. CACHED)
  */
 struct kxfer_mode {
 	__u32 work;
 	__u32 seed;
 	__u32 last_csum;
-	__u32 __reserved;
+	__u32 cache;
 };
 
 /**
@@ -134,6 +176,43 @@ struct kxfer_resize {
 	__u32 flags;
 };
 
+/*
+ * Cache maintenance between the kernel's cacheable view of the buffer and
+ * user space's mapping, in DMA API terms from the driver's side: the
+ * kernel is "the CPU"; a WC or UNCACHED user mapping is "the device" (it
+ * reaches memory past the kernel's caches, as a DMA master does).
+ *
+ * KXFER_IOC_SYNC_FOR_CPU:    dma_sync_*_for_cpu(): before the kernel
+ *     reads what user space wrote through its mapping (FROM_DEVICE
+ *     discards the kernel's stale cache lines).
+ * KXFER_IOC_SYNC_FOR_DEVICE: dma_sync_*_for_device(): after the kernel
+ *     wrote, before user space reads through its mapping (TO_DEVICE
+ *     writes the kernel's dirty cache lines back).
+ *
+ * SUBMIT does SYNC_FOR_CPU(FROM_DEVICE) and FETCH SYNC_FOR_DEVICE
+ * (TO_DEVICE) by themselves on files whose cache mode is WC or UNCACHED;
+ * the ioctls exist to measure that maintenance on its own, or to use it
+ * with read()/write().  They are no-ops where the DMA API sees the kxfer
+ * device as cache-coherent (x86; arm64 systems with coherent
+ * interconnects) and for the dma backing.
+ *
+ * @offset, @length: the byte range; offset + length <= buffer size
+ * @direction:       KXFER_SYNC_*: the DMA API's DMA_BIDIRECTIONAL,
+ *                   DMA_TO_DEVICE (kernel to user), DMA_FROM_DEVICE
+ *                   (user to kernel)
+ * @flags:           must be zero
+ */
+#define KXFER_SYNC_BIDIRECTIONAL	0
+#define KXFER_SYNC_TO_DEVICE		1
+#define KXFER_SYNC_FROM_DEVICE		2
+
+struct kxfer_sync {
+	__u64 offset;
+	__u64 length;
+	__u32 direction;
+	__u32 flags;
+};
+
 /* Indexes into kxfer_stats.bytes[] and .calls[]. */
 #define KXFER_PATH_READ		0 /* read(), pread() */
 #define KXFER_PATH_WRITE	1 /* write(), pwrite() */
@@ -166,5 +245,7 @@ struct kxfer_stats {
 #define KXFER_IOC_RESIZE	_IOW(KXFER_IOC_MAGIC, 0x05, struct kxfer_resize)
 #define KXFER_IOC_GET_STATS	_IOR(KXFER_IOC_MAGIC, 0x06, struct kxfer_stats)
 #define KXFER_IOC_RESET_STATS	_IO(KXFER_IOC_MAGIC, 0x07)
+#define KXFER_IOC_SYNC_FOR_CPU	_IOW(KXFER_IOC_MAGIC, 0x08, struct kxfer_sync)
+#define KXFER_IOC_SYNC_FOR_DEVICE _IOW(KXFER_IOC_MAGIC, 0x09, struct kxfer_sync)
 
 #endif /* _UAPI_LINUX_KXFER_H */

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+
+#include "attrs.h"
+
+static const char *const backing_names[KX_NR_BACKINGS] = {
+	[KXFER_BACKING_VMALLOC] = "vmalloc",
+	[KXFER_BACKING_PAGES] = "pages",
+	[KXFER_BACKING_DMA] = "dma",
+};
+
+static const char *const cache_names[KX_NR_CACHES] = {
+	[KXFER_CACHE_CACHED] = "cached",
+	[KXFER_CACHE_WC] = "wc",
+	[KXFER_CACHE_UNCACHED] = "uncached",
+};
+
+const char *kx_backing_name(uint32_t backing)
+{
+	return backing < KX_NR_BACKINGS ? backing_names[backing] : "?";
+}
+
+const char *kx_cache_name(uint32_t cache)
+{
+	return cache < KX_NR_CACHES ? cache_names[cache] : "?";
+}
+
+static int parse_list(const char *s, const char *const *names,
+		      unsigned int nnames, const char *valid, uint32_t *out,
+		      unsigned int *n, char *err, size_t errlen)
+{
+	const char *p = s;
+
+	*n = 0;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		unsigned int i, j;
+
+		for (i = 0; i < nnames; i++)
+			if (strlen(names[i]) == len &&
+			    !strncmp(p, names[i], len))
+				break;
+		if (i == nnames) {
+			snprintf(err, errlen, "unknown name '%.*s' in '%s': use %s (comma-separated for a sweep)",
+				 (int)len, p, s, valid);
+			return -1;
+		}
+		for (j = 0; j < *n; j++)
+			if (out[j] == i)
+				break;
+		if (j == *n)
+			out[(*n)++] = i;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
+
+int kx_parse_backings(const char *s, uint32_t *out, unsigned int *n,
+		      char *err, size_t errlen)
+{
+	return parse_list(s, backing_names, KX_NR_BACKINGS,
+			  "vmalloc, pages or dma", out, n, err, errlen);
+}
+
+int kx_parse_caches(const char *s, uint32_t *out, unsigned int *n,
+		    char *err, size_t errlen)
+{
+	return parse_list(s, cache_names, KX_NR_CACHES,
+			  "cached, wc or uncached", out, n, err, errlen);
+}

@@ -1,0 +1,799 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Backings (vmalloc, pages, dma) and cache attributes (cached, WC,
+ * uncached) of ABI 2: RESIZE between backings, INFO and sysfs following
+ * them, each backing's size limit, data through mappings of every
+ * backing x cache attribute with the maintenance the header prescribes,
+ * the SYNC_FOR_CPU/SYNC_FOR_DEVICE ioctls, the dma backing's PFN map and
+ * the backing= module parameter.
+ *
+ * Mappings are touched only with aligned 8-byte volatile loads and
+ * stores: with UNCACHED on arm64 they are Device memory, where unaligned
+ * accesses and DC ZVA (which memset uses) fault.
+ *
+ * QEMU TCG does not model caches, so a missing maintenance step cannot
+ * show in an emulated guest; the coherence tests catch it on boards with
+ * non-coherent DMA (RK3566-class).  In the guest they check that every
+ * combination maps, moves the right bytes and does not fault.
+ *
+ * Runs before module.c (order 90) and after the other files, because the
+ * module parameter tests reload the module.
+ */
+#define _GNU_SOURCE
+#define KXT_FILE_ORDER 85
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "kx_crc32c.h"
+#include "kx_pattern.h"
+#include "kxdev.h"
+
+#define RW (PROT_READ | PROT_WRITE)
+#define NR_BACKINGS 3
+
+static const char *const backing_names[NR_BACKINGS] = {
+	[KXFER_BACKING_VMALLOC] = "vmalloc",
+	[KXFER_BACKING_PAGES] = "pages",
+	[KXFER_BACKING_DMA] = "dma",
+};
+
+static const char *const cache_names[] = {
+	[KXFER_CACHE_CACHED] = "cached",
+	[KXFER_CACHE_WC] = "wc",
+	[KXFER_CACHE_UNCACHED] = "uncached",
+};
+
+static int resize_raw(int fd, uint64_t size, uint32_t backing)
+{
+	struct kxfer_resize r = { .size = size, .backing = backing };
+
+	return ioctl(fd, KXFER_IOC_RESIZE, &r);
+}
+
+static void resize_to(int fd, uint64_t size, uint32_t backing)
+{
+	if (resize_raw(fd, size, backing) < 0)
+		FAIL("RESIZE to %" PRIu64 " bytes on the %s backing: %s", size,
+		     backing_names[backing], kxt_errstr(errno));
+}
+
+/* The size and backing the run started with, for the tests after this. */
+static void restore(int fd)
+{
+	kx_resize(fd, kx_start_size);
+}
+
+static uint32_t backing_of(int fd)
+{
+	struct kxfer_info info;
+
+	kx_info(fd, &info);
+	return info.backing;
+}
+
+/* INFO.max_size of a backing: it describes the current one only. */
+static uint64_t max_size_of(int fd, uint32_t backing)
+{
+	struct kxfer_info info;
+
+	resize_to(fd, kx_page(), backing);
+	kx_info(fd, &info);
+	return info.max_size;
+}
+
+static void set_mode_cache(int fd, uint32_t work, uint32_t seed,
+			   uint32_t cache)
+{
+	struct kxfer_mode m = { .work = work, .seed = seed, .cache = cache };
+
+	if (ioctl(fd, KXFER_IOC_SET_MODE, &m) < 0)
+		FAIL("SET_MODE {work %u, seed %#x, cache %s}: %s", work, seed,
+		     cache_names[cache], kxt_errstr(errno));
+}
+
+static int sync_raw(int fd, unsigned long cmd, uint64_t off, uint64_t len,
+		    uint32_t dir, uint32_t flags)
+{
+	struct kxfer_sync s = { .offset = off, .length = len,
+				.direction = dir, .flags = flags };
+
+	return ioctl(fd, cmd, &s);
+}
+
+static const char *sync_name(unsigned long cmd)
+{
+	return cmd == KXFER_IOC_SYNC_FOR_CPU ? "SYNC_FOR_CPU" :
+					       "SYNC_FOR_DEVICE";
+}
+
+static void sync_ok(int fd, unsigned long cmd, uint64_t off, uint64_t len,
+		    uint32_t dir)
+{
+	if (sync_raw(fd, cmd, off, len, dir, 0) < 0)
+		FAIL("%s {offset %" PRIu64 ", length %" PRIu64
+		     ", direction %u}: %s", sync_name(cmd), off, len, dir,
+		     kxt_errstr(errno));
+}
+
+/*
+ * The fill pattern of seed for [0, len), as 64-bit words that can be
+ * compared with or stored through a mapping one aligned access at a time.
+ */
+static uint64_t *pattern_words(uint64_t len, uint32_t seed)
+{
+	uint64_t *w = kx_alloc(len);
+
+	kx_pattern_fill(w, 0, len, seed);
+	return w;
+}
+
+static void store_words(volatile uint64_t *map, uint64_t len, uint32_t seed)
+{
+	uint64_t *w = pattern_words(len, seed);
+
+	for (uint64_t i = 0; i < len / 8; i++)
+		map[i] = w[i];
+	free(w);
+}
+
+static void expect_words_at(const char *file, int line,
+			    const volatile uint64_t *map, uint64_t len,
+			    uint32_t seed, const char *what)
+{
+	uint64_t *w = pattern_words(len, seed);
+
+	for (uint64_t i = 0; i < len / 8; i++) {
+		uint64_t got = map[i];
+
+		if (got != w[i]) {
+			kxt_fail_at(file, line, 0,
+				    "%s: word at offset %" PRIu64 " is %#018" PRIx64
+				    ", expected %#018" PRIx64
+				    " (fill pattern of seed %#x)",
+				    what, i * 8, got, w[i], seed);
+			break;
+		}
+	}
+	free(w);
+}
+#define expect_words(...) expect_words_at(__FILE__, __LINE__, __VA_ARGS__)
+
+/* --- RESIZE between backings, INFO and sysfs --- */
+
+TEST(resize_through_each_backing_keeps_prefix_and_zeroes_tail)
+{
+	static const struct {
+		uint32_t backing;
+		uint64_t pages;
+	} steps[] = {
+		{ KXFER_BACKING_PAGES, 8 },	/* grow */
+		{ KXFER_BACKING_DMA, 6 },	/* shrink */
+		{ KXFER_BACKING_VMALLOC, 10 },	/* grow */
+		{ KXFER_BACKING_PAGES, 3 },	/* shrink */
+		{ KXFER_BACKING_VMALLOC, 5 },
+	};
+	uint64_t ps = kx_page(), size = 4 * ps;
+	int fd = kx_open();
+
+	resize_to(fd, size, KXFER_BACKING_VMALLOC);
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		uint64_t new_size = steps[i].pages * ps;
+		uint64_t kept = size < new_size ? size : new_size;
+		uint32_t seed = 0xb100 + i;
+		char what[96];
+
+		kx_put_pattern(fd, 0, size, seed);
+		resize_to(fd, new_size, steps[i].backing);
+		ASSERT_EQ(kx_size(fd), new_size);
+		snprintf(what, sizeof(what), "bytes below the old size after RESIZE to %s",
+			 backing_names[steps[i].backing]);
+		kx_expect_pattern(fd, 0, kept, seed, what);
+		snprintf(what, sizeof(what), "grown tail after RESIZE to %s",
+			 backing_names[steps[i].backing]);
+		if (new_size > kept)
+			kx_expect_byte(fd, kept, new_size - kept, 0, what);
+		size = new_size;
+	}
+	restore(fd);
+}
+
+TEST(info_backing_follows_resize)
+{
+	static const uint32_t order[] = {
+		KXFER_BACKING_PAGES, KXFER_BACKING_DMA, KXFER_BACKING_VMALLOC,
+		KXFER_BACKING_DMA, KXFER_BACKING_PAGES,
+	};
+	int fd = kx_open();
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		resize_to(fd, 2 * kx_page(), order[i]);
+		EXPECT_EQ(backing_of(fd), order[i]);
+	}
+	restore(fd);
+	EXPECT_EQ(backing_of(fd), (uint32_t)KXFER_BACKING_VMALLOC);
+}
+
+TEST(sysfs_backing_names_follow_resize)
+{
+	static const uint32_t order[] = {
+		KXFER_BACKING_PAGES, KXFER_BACKING_DMA, KXFER_BACKING_VMALLOC,
+	};
+	int fd = kx_open();
+	char buf[64];
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int r;
+
+		resize_to(fd, 2 * kx_page(), order[i]);
+		r = kx_sysfs_read("backing", buf, sizeof(buf));
+		if (r < 0)
+			FAIL("reading %s: %s", kx_sysfs_path("backing"),
+			     kxt_errstr(-r));
+		if (strcmp(buf, backing_names[order[i]]))
+			kxt_fail_at(__FILE__, __LINE__, 0,
+				    "%s holds '%s' on the %s backing, expected '%s'",
+				    kx_sysfs_path("backing"), buf,
+				    backing_names[order[i]],
+				    backing_names[order[i]]);
+	}
+	restore(fd);
+}
+
+TEST(info_max_size_of_pages_is_below_vmalloc)
+{
+	int fd = kx_open();
+	uint64_t vmalloc_max = max_size_of(fd, KXFER_BACKING_VMALLOC);
+	uint64_t pages_max = max_size_of(fd, KXFER_BACKING_PAGES);
+
+	kxt_diag("max_size: vmalloc %" PRIu64 ", pages %" PRIu64,
+		 vmalloc_max, pages_max);
+	restore(fd);
+	ASSERT_GE(pages_max, (uint64_t)kx_page());
+	ASSERT_EQ(pages_max % kx_page(), 0ull);
+	ASSERT_LT(pages_max, vmalloc_max);
+}
+
+TEST(resize_pages_past_its_max_size_fails_einval)
+{
+	int fd = kx_open();
+	uint64_t ps = kx_page(), pages_max = max_size_of(fd, KXFER_BACKING_PAGES);
+
+	resize_to(fd, 2 * ps, KXFER_BACKING_PAGES);
+	kx_put_pattern(fd, 0, 2 * ps, 0xb200);
+	EXPECT_ERRNO(resize_raw(fd, pages_max + ps, KXFER_BACKING_PAGES),
+		     EINVAL);
+	EXPECT_ERRNO(resize_raw(fd, pages_max + 1, KXFER_BACKING_PAGES),
+		     EINVAL);
+	/* From another backing: the limit is the target backing's. */
+	resize_to(fd, 2 * ps, KXFER_BACKING_VMALLOC);
+	kx_put_pattern(fd, 0, 2 * ps, 0xb200);
+	EXPECT_ERRNO(resize_raw(fd, pages_max + ps, KXFER_BACKING_PAGES),
+		     EINVAL);
+	EXPECT_EQ(kx_size(fd), 2 * ps);
+	EXPECT_EQ(backing_of(fd), (uint32_t)KXFER_BACKING_VMALLOC);
+	kx_expect_pattern(fd, 0, 2 * ps, 0xb200, "buffer after a refused RESIZE");
+	restore(fd);
+}
+
+/* 1 GiB is far past the largest buddy block of any kernel this supports. */
+TEST(resize_pages_far_beyond_max_order_fails_einval)
+{
+	int fd = kx_open();
+	uint64_t vmalloc_max = max_size_of(fd, KXFER_BACKING_VMALLOC);
+
+	EXPECT_ERRNO(resize_raw(fd, vmalloc_max, KXFER_BACKING_PAGES), EINVAL);
+	EXPECT_ERRNO(resize_raw(fd, 1ULL << 30, KXFER_BACKING_PAGES), EINVAL);
+	EXPECT_EQ(backing_of(fd), (uint32_t)KXFER_BACKING_VMALLOC);
+	restore(fd);
+}
+
+TEST(resize_unknown_backing_3_fails_einval)
+{
+	int fd = kx_open();
+	uint64_t size = kx_size(fd);
+
+	kx_put_pattern(fd, 0, kx_page(), 0xb300);
+	ASSERT_ERRNO(resize_raw(fd, kx_page(), 3), EINVAL);
+	ASSERT_EQ(kx_size(fd), size);
+	ASSERT_EQ(backing_of(fd), (uint32_t)KXFER_BACKING_VMALLOC);
+	kx_expect_pattern(fd, 0, kx_page(), 0xb300,
+			  "buffer after RESIZE to backing 3");
+}
+
+/* CmaFree from /proc/meminfo in bytes; 0 when the kernel has no CMA. */
+static uint64_t cma_free_bytes(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	unsigned long long kib = 0;
+	char line[128];
+
+	if (!f)
+		FAIL("fopen(/proc/meminfo): %s", kxt_errstr(errno));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CmaFree: %llu kB", &kib) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kib * 1024;
+}
+
+/*
+ * Twice the largest buddy block needs CMA: with enough free CMA the
+ * allocation must work; without, the header promises ENOMEM (and the
+ * guest runner fails the run if the page allocator WARNs about the order).
+ */
+TEST(resize_dma_beyond_max_order_needs_cma_else_enomem)
+{
+	int fd = kx_open();
+	uint64_t pages_max = max_size_of(fd, KXFER_BACKING_PAGES);
+	uint64_t dma_max = max_size_of(fd, KXFER_BACKING_DMA);
+	uint64_t size = 2 * pages_max, cma = cma_free_bytes();
+	int r;
+
+	kxt_diag("max_size: pages %" PRIu64 ", dma %" PRIu64
+		 "; CmaFree %" PRIu64 " bytes", pages_max, dma_max, cma);
+	if (dma_max < size) {
+		restore(fd);
+		FAIL("dma max_size %" PRIu64 " is below 2 x the pages max_size; the header says large dma sizes fail with ENOMEM without CMA, so they must be in range",
+		     dma_max);
+	}
+	errno = 0;
+	r = resize_raw(fd, size, KXFER_BACKING_DMA);
+	if (cma >= size) {
+		if (r < 0)
+			kxt_fail_at(__FILE__, __LINE__, 0,
+				    "RESIZE to %" PRIu64 " bytes on dma with %" PRIu64 " bytes of free CMA: %s",
+				    size, cma, kxt_errstr(errno));
+		else
+			EXPECT_EQ(kx_size(fd), size);
+	} else if (r == 0) {
+		kxt_fail_at(__FILE__, __LINE__, 0,
+			    "RESIZE to %" PRIu64 " bytes on dma succeeded with only %" PRIu64 " bytes of free CMA",
+			    size, cma);
+	} else if (errno != ENOMEM) {
+		kxt_fail_at(__FILE__, __LINE__, 0,
+			    "RESIZE to %" PRIu64 " bytes on dma without enough CMA: %s, expected ENOMEM",
+			    size, kxt_errstr(errno));
+	}
+	restore(fd);
+}
+
+/* --- data through mappings of every backing x cache attribute --- */
+
+#define COH_PAGES 4
+
+struct coh {
+	int fd;
+	uint64_t len;
+	volatile uint64_t *map;
+};
+
+/* The mapping is made after SET_MODE, as the cache mode applies to it. */
+static void coh_setup(struct coh *c, uint32_t backing, uint32_t cache,
+		      uint32_t work, uint32_t seed)
+{
+	c->fd = kx_open();
+	c->len = COH_PAGES * kx_page();
+	resize_to(c->fd, c->len, backing);
+	set_mode_cache(c->fd, work, seed, cache);
+	c->map = kx_map(c->fd, c->len, 0, RW, MAP_SHARED);
+	kxt_diag("backing %s, cache %s, %" PRIu64 " bytes",
+		 backing_names[backing], cache_names[cache], c->len);
+}
+
+static void coh_teardown(struct coh *c)
+{
+	ASSERT_OK(munmap((void *)c->map, c->len));
+	restore(c->fd);
+	close(c->fd);
+}
+
+/* write(), SYNC_FOR_DEVICE(TO_DEVICE) when not cached, load words. */
+static void write_then_mapping_reads_it(uint32_t backing, uint32_t cache)
+{
+	struct coh c;
+
+	coh_setup(&c, backing, cache, KXFER_WORK_NONE, 0);
+	kx_put_pattern(c.fd, 0, c.len, 0xb401);
+	if (cache != KXFER_CACHE_CACHED)
+		sync_ok(c.fd, KXFER_IOC_SYNC_FOR_DEVICE, 0, c.len,
+			KXFER_SYNC_TO_DEVICE);
+	expect_words(c.map, c.len, 0xb401, "mapping after write()");
+	coh_teardown(&c);
+}
+
+/*
+ * Stores through the mapping, SYNC_FOR_CPU(FROM_DEVICE), read().  The
+ * buffer is handed to "the device" first (SYNC_FOR_DEVICE), as the DMA
+ * API wants, so that no dirty kernel line from RESIZE's zeroing can be
+ * written back over the stores.  Not for CACHED: FROM_DEVICE invalidates
+ * the kernel's lines, which would throw away cached stores on a
+ * non-coherent system.
+ */
+static void mapping_write_then_read_sees_it(uint32_t backing, uint32_t cache)
+{
+	struct coh c;
+
+	coh_setup(&c, backing, cache, KXFER_WORK_NONE, 0);
+	if (cache != KXFER_CACHE_CACHED)
+		sync_ok(c.fd, KXFER_IOC_SYNC_FOR_DEVICE, 0, c.len,
+			KXFER_SYNC_TO_DEVICE);
+	store_words(c.map, c.len, 0xb402);
+	if (cache != KXFER_CACHE_CACHED)
+		sync_ok(c.fd, KXFER_IOC_SYNC_FOR_CPU, 0, c.len,
+			KXFER_SYNC_FROM_DEVICE);
+	kx_expect_pattern(c.fd, 0, c.len, 0xb402,
+			  "read() after stores through the mapping");
+	coh_teardown(&c);
+}
+
+/* SUBMIT does its own maintenance: no SYNC ioctl here. */
+static void submit_checksums_mapping_stores(uint32_t backing, uint32_t cache)
+{
+	struct coh c;
+	struct kxfer_xfer x;
+	uint8_t *want;
+	uint64_t off = 13, len;
+
+	coh_setup(&c, backing, cache, KXFER_WORK_CHECKSUM, 0);
+	want = (uint8_t *)pattern_words(c.len, 0xb403);
+	store_words(c.map, c.len, 0xb403);
+	x = (struct kxfer_xfer){ .offset = 0, .length = c.len };
+	ASSERT_OK(ioctl(c.fd, KXFER_IOC_SUBMIT, &x));
+	EXPECT_EQ(x.csum, kx_crc32c(KX_CRC32C_INIT, want, c.len));
+	/* A range whose ends are not cache-line aligned. */
+	len = c.len - off - 29;
+	x = (struct kxfer_xfer){ .offset = off, .length = len };
+	ASSERT_OK(ioctl(c.fd, KXFER_IOC_SUBMIT, &x));
+	EXPECT_EQ(x.csum, kx_crc32c(KX_CRC32C_INIT, want + off, len));
+	free(want);
+	coh_teardown(&c);
+}
+
+/* FETCH does its own maintenance: no SYNC ioctl here. */
+static void fetch_fill_shows_in_mapping(uint32_t backing, uint32_t cache)
+{
+	struct coh c;
+	struct kxfer_xfer x;
+
+	coh_setup(&c, backing, cache, KXFER_WORK_FILL, 0xb404);
+	x = (struct kxfer_xfer){ .offset = 0, .length = c.len };
+	ASSERT_OK(ioctl(c.fd, KXFER_IOC_FETCH, &x));
+	expect_words(c.map, c.len, 0xb404, "mapping after FETCH in fill mode");
+	coh_teardown(&c);
+}
+
+/*
+ * A dma buffer has the DMA API's attribute; another one is refused rather
+ * than silently not granted (x86 PAT maps a WC request for RAM write-back).
+ */
+static void mmap_of_dma_buffer_fails_einval(uint32_t cache)
+{
+	uint64_t len = COH_PAGES * kx_page();
+	int fd = kx_open();
+
+	resize_to(fd, len, KXFER_BACKING_DMA);
+	set_mode_cache(fd, KXFER_WORK_NONE, 0, cache);
+	ASSERT_MAP_ERRNO(mmap(NULL, len, RW, MAP_SHARED, fd, 0), EINVAL);
+	restore(fd);
+	close(fd);
+}
+
+TEST(mmap_of_dma_buffer_with_wc_fails_einval)
+{
+	mmap_of_dma_buffer_fails_einval(KXFER_CACHE_WC);
+}
+
+TEST(mmap_of_dma_buffer_with_uncached_fails_einval)
+{
+	mmap_of_dma_buffer_fails_einval(KXFER_CACHE_UNCACHED);
+}
+
+/* One test per combination, each on its own line so the order is fixed. */
+#define COMBO(fn, bl, BU, cl, CU)					\
+	TEST(fn##_on_##bl##_##cl)					\
+	{								\
+		fn(KXFER_BACKING_##BU, KXFER_CACHE_##CU);		\
+	}
+
+COMBO(write_then_mapping_reads_it, vmalloc, VMALLOC, cached, CACHED)
+COMBO(write_then_mapping_reads_it, vmalloc, VMALLOC, wc, WC)
+COMBO(write_then_mapping_reads_it, vmalloc, VMALLOC, uncached, UNCACHED)
+COMBO(write_then_mapping_reads_it, pages, PAGES, cached, CACHED)
+COMBO(write_then_mapping_reads_it, pages, PAGES, wc, WC)
+COMBO(write_then_mapping_reads_it, pages, PAGES, uncached, UNCACHED)
+COMBO(write_then_mapping_reads_it, dma, DMA, cached, CACHED)
+
+COMBO(mapping_write_then_read_sees_it, vmalloc, VMALLOC, cached, CACHED)
+COMBO(mapping_write_then_read_sees_it, vmalloc, VMALLOC, wc, WC)
+COMBO(mapping_write_then_read_sees_it, vmalloc, VMALLOC, uncached, UNCACHED)
+COMBO(mapping_write_then_read_sees_it, pages, PAGES, cached, CACHED)
+COMBO(mapping_write_then_read_sees_it, pages, PAGES, wc, WC)
+COMBO(mapping_write_then_read_sees_it, pages, PAGES, uncached, UNCACHED)
+COMBO(mapping_write_then_read_sees_it, dma, DMA, cached, CACHED)
+
+COMBO(submit_checksums_mapping_stores, vmalloc, VMALLOC, cached, CACHED)
+COMBO(submit_checksums_mapping_stores, vmalloc, VMALLOC, wc, WC)
+COMBO(submit_checksums_mapping_stores, vmalloc, VMALLOC, uncached, UNCACHED)
+COMBO(submit_checksums_mapping_stores, pages, PAGES, cached, CACHED)
+COMBO(submit_checksums_mapping_stores, pages, PAGES, wc, WC)
+COMBO(submit_checksums_mapping_stores, pages, PAGES, uncached, UNCACHED)
+COMBO(submit_checksums_mapping_stores, dma, DMA, cached, CACHED)
+
+COMBO(fetch_fill_shows_in_mapping, vmalloc, VMALLOC, cached, CACHED)
+COMBO(fetch_fill_shows_in_mapping, vmalloc, VMALLOC, wc, WC)
+COMBO(fetch_fill_shows_in_mapping, vmalloc, VMALLOC, uncached, UNCACHED)
+COMBO(fetch_fill_shows_in_mapping, pages, PAGES, cached, CACHED)
+COMBO(fetch_fill_shows_in_mapping, pages, PAGES, wc, WC)
+COMBO(fetch_fill_shows_in_mapping, pages, PAGES, uncached, UNCACHED)
+COMBO(fetch_fill_shows_in_mapping, dma, DMA, cached, CACHED)
+
+#if defined(__x86_64__) || defined(__i386__)
+/*
+ * x86 PAT keeps one memory type per physical page: a PFN map of RAM
+ * asking for WC or UC- is silently given write-back, with only an
+ * "x86/PAT: ... got write-back" info line in the log.  Then the "wc" and
+ * "uncached" results would measure cached memory.
+ */
+static void pat_grants_cache_attribute(uint32_t backing, uint32_t cache)
+{
+	char lines[4096], me[24], *hit;
+	struct coh c;
+	int kmsg = kx_kmsg_open();
+
+	coh_setup(&c, backing, cache, KXFER_WORK_NONE, 0);
+	(void)c.map[0];		/* fault it in, in case PAT decides there */
+	coh_teardown(&c);
+	kx_kmsg_lines(kmsg, 7, lines, sizeof(lines));
+	close(kmsg);
+	/* Only this process's lines: "x86/PAT: comm:pid map pfn ..." */
+	snprintf(me, sizeof(me), ":%d ", (int)getpid());
+	for (hit = strstr(lines, "x86/PAT:"); hit;
+	     hit = strstr(hit + 1, "x86/PAT:")) {
+		size_t n = strcspn(hit, "\n");
+		char *pid = strstr(hit, me);
+
+		if (pid && pid < hit + n) {
+			hit[n] = 0;
+			FAIL("the kernel did not grant the %s attribute on the %s backing: %s",
+			     cache_names[cache], backing_names[backing], hit);
+		}
+	}
+}
+
+COMBO(pat_grants_cache_attribute, vmalloc, VMALLOC, wc, WC)
+COMBO(pat_grants_cache_attribute, vmalloc, VMALLOC, uncached, UNCACHED)
+COMBO(pat_grants_cache_attribute, pages, PAGES, wc, WC)
+COMBO(pat_grants_cache_attribute, pages, PAGES, uncached, UNCACHED)
+#endif
+
+/* --- SYNC_FOR_CPU / SYNC_FOR_DEVICE argument checks --- */
+
+static const unsigned long sync_cmds[] = {
+	KXFER_IOC_SYNC_FOR_CPU, KXFER_IOC_SYNC_FOR_DEVICE,
+};
+#define NR_SYNC_CMDS (sizeof(sync_cmds) / sizeof(sync_cmds[0]))
+
+TEST(sync_nonzero_flags_fails_einval)
+{
+	int fd = kx_open();
+
+	for (size_t i = 0; i < NR_SYNC_CMDS; i++) {
+		EXPECT_ERRNO(sync_raw(fd, sync_cmds[i], 0, kx_page(),
+				      KXFER_SYNC_BIDIRECTIONAL, 1), EINVAL);
+		EXPECT_ERRNO(sync_raw(fd, sync_cmds[i], 0, kx_page(),
+				      KXFER_SYNC_TO_DEVICE, 0x80000000u),
+			     EINVAL);
+	}
+}
+
+TEST(sync_unknown_direction_fails_einval)
+{
+	int fd = kx_open();
+
+	for (size_t i = 0; i < NR_SYNC_CMDS; i++) {
+		EXPECT_ERRNO(sync_raw(fd, sync_cmds[i], 0, kx_page(), 3, 0),
+			     EINVAL);
+		EXPECT_ERRNO(sync_raw(fd, sync_cmds[i], 0, kx_page(),
+				      0xffffffffu, 0), EINVAL);
+	}
+}
+
+TEST(sync_range_past_end_fails_einval)
+{
+	int fd = kx_open();
+	uint64_t size = kx_size(fd);
+	const struct { uint64_t off, len; } bad[] = {
+		{ 0, size + 1 },
+		{ size, 1 },
+		{ size + 1, 0 },		/* empty, but starts past the end */
+		{ size - 1, 2 },
+		{ 8, UINT64_MAX - 7 },		/* offset + length wraps to 0 */
+		{ UINT64_MAX, 1 },		/* wraps to 0 */
+		{ 1, UINT64_MAX },		/* wraps to 0 */
+		{ UINT64_MAX - kx_page() + 1, kx_page() },	/* wraps to 0 */
+		{ 1ULL << 63, 1ULL << 63 },	/* wraps to 0 */
+	};
+
+	for (size_t i = 0; i < NR_SYNC_CMDS; i++)
+		for (size_t j = 0; j < sizeof(bad) / sizeof(bad[0]); j++) {
+			errno = 0;
+			if (sync_raw(fd, sync_cmds[i], bad[j].off, bad[j].len,
+				     KXFER_SYNC_TO_DEVICE, 0) == 0 ||
+			    errno != EINVAL)
+				kxt_fail_at(__FILE__, __LINE__, 0,
+					    "%s {offset %#" PRIx64 ", length %#" PRIx64 "} on a %" PRIu64 "-byte buffer: %s, expected EINVAL",
+					    sync_name(sync_cmds[i]), bad[j].off,
+					    bad[j].len, size,
+					    errno ? kxt_errstr(errno) : "success");
+		}
+}
+
+TEST(sync_zero_length_succeeds)
+{
+	int fd = kx_open();
+	uint64_t size = kx_size(fd);
+
+	for (size_t i = 0; i < NR_SYNC_CMDS; i++) {
+		EXPECT_OK(sync_raw(fd, sync_cmds[i], 0, 0,
+				   KXFER_SYNC_BIDIRECTIONAL, 0));
+		EXPECT_OK(sync_raw(fd, sync_cmds[i], 123, 0,
+				   KXFER_SYNC_TO_DEVICE, 0));
+		EXPECT_OK(sync_raw(fd, sync_cmds[i], size, 0,
+				   KXFER_SYNC_FROM_DEVICE, 0));
+	}
+}
+
+TEST(sync_bad_pointer_fails_efault)
+{
+	int fd = kx_open();
+
+	EXPECT_ERRNO(ioctl(fd, KXFER_IOC_SYNC_FOR_CPU, kx_bad_ptr()), EFAULT);
+	EXPECT_ERRNO(ioctl(fd, KXFER_IOC_SYNC_FOR_DEVICE, kx_bad_ptr()),
+		     EFAULT);
+	EXPECT_ERRNO(ioctl(fd, KXFER_IOC_SYNC_FOR_CPU, NULL), EFAULT);
+}
+
+/*
+ * Every backing, every direction, whole and unaligned ranges.  Each
+ * SYNC_FOR_CPU follows a SYNC_FOR_DEVICE, which writes dirty lines back
+ * first, so the data written with write() must survive even where
+ * SYNC_FOR_CPU invalidates the kernel's lines.
+ */
+TEST(sync_works_on_every_backing_and_keeps_data)
+{
+	static const uint32_t dirs[] = {
+		KXFER_SYNC_BIDIRECTIONAL, KXFER_SYNC_TO_DEVICE,
+		KXFER_SYNC_FROM_DEVICE,
+	};
+	uint64_t len = 4 * kx_page();
+	int fd = kx_open();
+
+	for (uint32_t b = 0; b < NR_BACKINGS; b++) {
+		resize_to(fd, len, b);
+		kx_put_pattern(fd, 0, len, 0xb500 + b);
+		for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+			sync_ok(fd, KXFER_IOC_SYNC_FOR_DEVICE, 0, len, dirs[d]);
+			sync_ok(fd, KXFER_IOC_SYNC_FOR_CPU, 0, len, dirs[d]);
+			sync_ok(fd, KXFER_IOC_SYNC_FOR_DEVICE, 7, len - 20,
+				dirs[d]);
+			sync_ok(fd, KXFER_IOC_SYNC_FOR_CPU, 7, len - 20,
+				dirs[d]);
+		}
+		kx_expect_pattern(fd, 0, len, 0xb500 + b,
+				  "buffer after SYNC_FOR_DEVICE/SYNC_FOR_CPU pairs");
+	}
+	restore(fd);
+}
+
+/* --- get_user_pages() users and the dma backing's PFN map --- */
+
+static ssize_t read_other_mm(void *dst, void *src, size_t len)
+{
+	struct iovec local = { dst, len }, remote = { src, len };
+
+	return process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+}
+
+static void process_vm_readv_works_on(uint32_t backing)
+{
+	uint64_t len = 2 * kx_page();
+	int fd = kx_open();
+	void *map, *buf = kx_alloc(len);
+
+	resize_to(fd, len, backing);
+	kx_put_pattern(fd, 0, len, 0xb600 + backing);
+	map = kx_map(fd, len, 0, PROT_READ, MAP_SHARED);
+	ASSERT_EQ(read_other_mm(buf, map, len), (ssize_t)len);
+	kx_expect_pattern_mem(buf, 0, len, 0xb600 + backing,
+			      "bytes process_vm_readv() read from the mapping");
+	ASSERT_OK(munmap(map, len));
+	free(buf);
+	restore(fd);
+}
+
+TEST(process_vm_readv_reads_vmalloc_mapping)
+{
+	process_vm_readv_works_on(KXFER_BACKING_VMALLOC);
+}
+
+TEST(process_vm_readv_reads_pages_mapping)
+{
+	process_vm_readv_works_on(KXFER_BACKING_PAGES);
+}
+
+/* Documents the difference: the header says dma mappings are PFN maps. */
+TEST(process_vm_readv_on_dma_mapping_fails_efault)
+{
+	uint64_t len = 2 * kx_page();
+	int fd = kx_open();
+	void *map, *buf = kx_alloc(len);
+
+	resize_to(fd, len, KXFER_BACKING_DMA);
+	kx_put_pattern(fd, 0, len, 0xb603);
+	map = kx_map(fd, len, 0, PROT_READ, MAP_SHARED);
+	EXPECT_ERRNO(read_other_mm(buf, map, len), EFAULT);
+	/* The mapping itself works (word loads: it may be non-cacheable). */
+	expect_words(map, len, 0xb603, "the dma mapping");
+	ASSERT_OK(munmap(map, len));
+	free(buf);
+	restore(fd);
+}
+
+/* --- the backing= module parameter --- */
+
+TEST(load_backing_pages_over_its_max_size_fails_einval)
+{
+	char params[96];
+	uint64_t pages_max;
+	int fd;
+
+	kx_require_ko();
+	fd = kx_open();
+	pages_max = max_size_of(fd, KXFER_BACKING_PAGES);
+	restore(fd);
+	close(fd);
+	snprintf(params, sizeof(params), "backing=pages buf_size=%" PRIu64,
+		 pages_max + kx_page());
+	kx_expect_load_rejected(params);
+}
+
+TEST(load_backing_bogus_fails_einval)
+{
+	kx_expect_load_rejected("backing=bogus");
+}
+
+TEST(load_backing_dma_works)
+{
+	uint64_t size = 16 * kx_page();
+	char params[96], name[64];
+	void *map;
+	int fd, r;
+
+	kx_require_ko();
+	snprintf(params, sizeof(params), "backing=dma buf_size=%" PRIu64, size);
+	kx_module_reload(params);
+	fd = kx_open();
+	EXPECT_EQ(backing_of(fd), (uint32_t)KXFER_BACKING_DMA);
+	EXPECT_EQ(kx_size(fd), size);
+	r = kx_sysfs_read("backing", name, sizeof(name));
+	if (r < 0)
+		kxt_fail_at(__FILE__, __LINE__, 0, "reading %s: %s",
+			    kx_sysfs_path("backing"), kxt_errstr(-r));
+	else if (strcmp(name, "dma"))
+		kxt_fail_at(__FILE__, __LINE__, 0, "%s holds '%s', expected 'dma'",
+			    kx_sysfs_path("backing"), name);
+	kx_expect_byte(fd, 0, size, 0, "a freshly loaded dma buffer");
+	kx_put_pattern(fd, 0, size, 0xb700);
+	kx_expect_pattern(fd, 0, size, 0xb700, "read() after write()");
+	map = kx_map(fd, size, 0, PROT_READ, MAP_SHARED);
+	expect_words(map, size, 0xb700, "mapping after write()");
+	ASSERT_OK(munmap(map, size));
+	close(fd);
+	kx_module_restore();
+}
