@@ -313,8 +313,9 @@ else
 fi
 
 # A backing the driver refuses is skipped with the fix; the rest runs.
-# 16 MiB is above the page allocator's largest block on every flavour.
-run attrs-skip --buf-size 16M --backing vmalloc,pages --sizes 16M \
+# 64 MiB is above the page allocator's largest block on every flavour of
+# the matrix (4 MiB with 4 KiB pages, 32 MiB with 16 KiB pages).
+run attrs-skip --buf-size 64M --backing vmalloc,pages --sizes 64M \
 	--methods write --min-time 0.01 --format csv
 if [ "$(rc_of attrs-skip)" -eq 0 ] &&
 	grep -q "pages backing" "$tmp/attrs-skip.err" &&
@@ -322,19 +323,19 @@ if [ "$(rc_of attrs-skip)" -eq 0 ] &&
 	grep -q "skipping every point with the pages backing" "$tmp/attrs-skip.err" &&
 	[ "$(awk -F, '$1 == "write" && $19 == "vmalloc"' "$tmp/attrs-skip.out" | wc -l)" -eq 1 ] &&
 	[ "$(awk -F, '$19 == "pages"' "$tmp/attrs-skip.out" | wc -l)" -eq 0 ]; then
-	ok "--backing pages at 16M: skipped with a note naming the fix, vmalloc still runs"
+	ok "--backing pages at 64M: skipped with a note naming the fix, vmalloc still runs"
 else
-	not_ok "--backing pages at 16M: skipped with a note, vmalloc still runs (status $(rc_of attrs-skip))"
+	not_ok "--backing pages at 64M: skipped with a note, vmalloc still runs (status $(rc_of attrs-skip))"
 	diag_file "$tmp/attrs-skip.err"
 fi
-run attrs-none --backing pages --sizes 16M --methods write --min-time 0.01
+run attrs-none --backing pages --sizes 64M --methods write --min-time 0.01
 if [ "$(rc_of attrs-none)" -eq 1 ] &&
 	grep -q "nothing could run" "$tmp/attrs-none.err" &&
-	[ "$(cat "/sys/class/kxfer/${dev##*/}/buf_size" 2>/dev/null)" = 16777216 ] &&
+	[ "$(cat "/sys/class/kxfer/${dev##*/}/buf_size" 2>/dev/null)" = 67108864 ] &&
 	is_vmalloc; then
-	ok "--backing pages alone at 16M: exits 1 (nothing could run), device keeps its vmalloc buffer"
+	ok "--backing pages alone at 64M: exits 1 (nothing could run), device keeps its vmalloc buffer"
 else
-	not_ok "--backing pages alone at 16M: exits 1, device keeps its buffer (status $(rc_of attrs-none))"
+	not_ok "--backing pages alone at 64M: exits 1, device keeps its buffer (status $(rc_of attrs-none))"
 	diag_file "$tmp/attrs-none.err"
 fi
 expect_fail bad-backing "use vmalloc, pages or dma" --backing vmalloc,cma --methods write

@@ -507,7 +507,8 @@ csv_to_json() {
 		o = ""
 		for (i = 1; i <= n; i++) {
 			c = col[i]
-			if (c == "method" || c == "path" || c == "direction" || c == "consume" || c == "work")
+			if (c == "method" || c == "path" || c == "direction" || c == "consume" || c == "work" ||
+			    c == "backing" || c == "mapping")
 				v = jstr(f[i])
 			else if (isnum(f[i]))
 				v = f[i]

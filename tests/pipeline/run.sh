@@ -133,6 +133,24 @@ check "report.md key figures name the fixture's methods" \
 check "the fixture was not written to" \
 	sh -c "! ls '$fixture'/*.png '$fixture'/report.md 2>/dev/null | grep -q ."
 
+# ---- several backing/mapping combinations ------------------------------------
+attrs_fixture=$here/fixture-attrs
+aout=$tmp/plot-attrs
+check "plot.sh on a run with several backings and mappings succeeds" \
+	"$top/scripts/plot.sh" "$attrs_fixture" "$aout"
+for d in to_kernel from_kernel; do
+	check "attrs-throughput-$d.png is a PNG" \
+		is_png "$aout/attrs-throughput-$d.png"
+	check "attrs-throughput-$d.svg is an SVG document" \
+		is_svg "$aout/attrs-throughput-$d.svg"
+done
+check "report.md has '## Backing and mapping'" \
+	has_line "$aout/report.md" "## Backing and mapping"
+check "report.md names the backing and mapping of the main figures" \
+	has_line "$aout/report.md" "## Summary (backing vmalloc, mapping cached)"
+check "every mmap curve of the attrs plot names its combination" \
+	sh -c "grep -q 'mmap-write \[pages, uncached\]' '$aout/attrs-throughput-to_kernel.svg'"
+
 # ---- make compare ------------------------------------------------------------
 cmp=$tmp/compare
 check "compare.sh -o OUT FIXTURE FIXTURE succeeds" \
