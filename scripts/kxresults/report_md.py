@@ -110,20 +110,23 @@ def _key_figures(run, threads):
         for s in series:
             by_size = {r.size_bytes: r for r in s.rows}
             cells = [s.title, s.path]
-            for size in sizes:
-                r = by_size.get(size)
-                if r is None:
-                    cells.append("-")
-                elif s.method == analysis.FLOOR_METHOD:
-                    # Moves no bytes: a rate would be meaningless.
-                    cells.append(fmt_ns(r.p50_ns))
-                else:
-                    cells.append(f"{fmt_ns(r.p50_ns)} · "
-                                 f"{fmt_rate(r.bytes_per_s_p50)}")
+            # The floor moves no bytes: a rate would be meaningless.
+            cells += [_p50_cell(by_size.get(size),
+                                s.method == analysis.FLOOR_METHOD)
+                      for size in sizes]
             rows.append(cells)
         parts.append(f"### {analysis.DIRECTION_TITLES[d].capitalize()}\n\n"
                      + _table(header, rows))
     return "\n\n".join(parts)
+
+
+def _p50_cell(r, time_only):
+    """A table cell: p50 time, and the throughput it implies."""
+    if r is None:
+        return "-"
+    if time_only:
+        return fmt_ns(r.p50_ns)
+    return f"{fmt_ns(r.p50_ns)} · {fmt_rate(r.bytes_per_s_p50)}"
 
 
 def _plots_section(plots):
@@ -329,15 +332,10 @@ def _attr_section(run, threads):
             by_size = {r.size_bytes: r for r in s.rows}
             r0 = s.rows[0]
             cells = [s.method, r0.backing, r0.mapping]
-            for size in sizes:
-                r = by_size.get(size)
-                if r is None:
-                    cells.append("-")
-                elif s.method == analysis.FLOOR_METHOD or d == "setup":
-                    cells.append(fmt_ns(r.p50_ns))
-                else:
-                    cells.append(f"{fmt_ns(r.p50_ns)} · "
-                                 f"{fmt_rate(r.bytes_per_s_p50)}")
+            cells += [_p50_cell(by_size.get(size),
+                                s.method == analysis.FLOOR_METHOD or
+                                d == "setup")
+                      for size in sizes]
             rows.append(cells)
         parts.append(f"### {analysis.DIRECTION_TITLES[d].capitalize()}\n\n"
                      + _table(header, rows))
