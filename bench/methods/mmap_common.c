@@ -41,3 +41,16 @@ int kx_verify_map_submit(struct kx_ctx *c, uint32_t seed)
 		return -1;
 	return 0;
 }
+
+int kx_verify_map_fetch(struct kx_ctx *c, uint32_t seed, const char *what)
+{
+	const unsigned char *view;
+	uint32_t kcsum;
+
+	if (kx_fetch(c, &kcsum))
+		return -1;
+	view = kx_map_view(c, c->map);
+	if (!view)
+		return -1;
+	return kx_check_received(c, view, seed, kcsum, what);
+}

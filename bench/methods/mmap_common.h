@@ -31,5 +31,7 @@ int kx_verify_fresh_mapping(struct kx_ctx *c, uint32_t seed);
  * took of what it received.
  */
 int kx_verify_map_submit(struct kx_ctx *c, uint32_t seed);
+/* FETCH, then check that the mapping shows seed's data; what names it. */
+int kx_verify_map_fetch(struct kx_ctx *c, uint32_t seed, const char *what);
 
 #endif

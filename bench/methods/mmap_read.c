@@ -3,7 +3,7 @@
  * mmap-read: KXFER_IOC_FETCH readies the range, then the user consumes it
  * straight from its persistent mapping.  No byte is copied.
  */
-#include "method.h"
+#include "mmap_common.h"
 
 static int setup(struct kx_ctx *c)
 {
@@ -22,16 +22,9 @@ static int run(struct kx_ctx *c, uint64_t n)
 
 static int verify(struct kx_ctx *c, uint32_t seed)
 {
-	const unsigned char *view;
-	uint32_t kcsum;
-
-	if (kx_dev_load(c, seed, 0) || kx_fetch(c, &kcsum))
+	if (kx_dev_load(c, seed, 0))
 		return -1;
-	view = kx_map_view(c, c->map);
-	if (!view)
-		return -1;
-	return kx_check_received(c, view, seed, kcsum,
-				 "mapping after KXFER_IOC_FETCH");
+	return kx_verify_map_fetch(c, seed, "mapping after KXFER_IOC_FETCH");
 }
 
 const struct kx_method kx_method_mmap_read = {
