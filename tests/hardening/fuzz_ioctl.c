@@ -276,24 +276,6 @@ static void check_success(struct ioctl_fuzz *f, unsigned int cmd,
 	}
 }
 
-static void check_stats(struct ioctl_fuzz *f)
-{
-	struct kxfer_stats st;
-
-	kx_get_stats(f->vfd, &st);
-	for (int p = 0; p < KXFER_NR_PATHS; p++) {
-		if (st.bytes[p] == f->d.bytes[p] && st.calls[p] == f->d.calls[p])
-			continue;
-		fuzz_report(f, "afterwards GET_STATS path %s shows %llu bytes in %llu calls, the model %llu bytes in %llu calls (contract: calls that moved >= 0 bytes without error)",
-		            kx_path_name(p), (unsigned long long)st.bytes[p],
-		            (unsigned long long)st.calls[p],
-		            (unsigned long long)f->d.bytes[p],
-		            (unsigned long long)f->d.calls[p]);
-		f->d.bytes[p] = st.bytes[p];
-		f->d.calls[p] = st.calls[p];
-	}
-}
-
 static void toggle_mapping(struct ioctl_fuzz *f)
 {
 	uint64_t ps = f->d.page;
@@ -366,7 +348,7 @@ static void one_case(struct ioctl_fuzz *f, unsigned long i)
 		            hx_errname(got));
 	}
 	if (f->check_stats)
-		check_stats(f);
+		fuzz_check_stats(f);
 }
 
 static void run_ioctl_fuzz(int with_stats)
@@ -406,7 +388,7 @@ static void run_ioctl_fuzz(int with_stats)
 			one_case(f, i);
 		}
 		if (f->check_stats && v < 8)
-			check_stats(f);
+			fuzz_check_stats(f);
 	}
 	while (f->nmaps)
 		ASSERT_OK(munmap(f->maps[--f->nmaps], ps));

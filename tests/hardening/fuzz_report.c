@@ -32,6 +32,26 @@ void fuzz_check_contents_at(const char *file, int line,
 		fuzz_report_at(file, line, reports, desc, "%s", msg);
 }
 
+void fuzz_check_stats_at(const char *file, int line, unsigned long *reports,
+			 const char *desc, struct model_dev *d, int vfd)
+{
+	struct kxfer_stats st;
+
+	kx_get_stats(vfd, &st);
+	for (int p = 0; p < KXFER_NR_PATHS; p++) {
+		if (st.bytes[p] == d->bytes[p] && st.calls[p] == d->calls[p])
+			continue;
+		fuzz_report_at(file, line, reports, desc,
+			       "afterwards GET_STATS path %s shows %llu bytes in %llu calls, the model %llu bytes in %llu calls (contract: calls that moved >= 0 bytes without error)",
+			       kx_path_name(p), (unsigned long long)st.bytes[p],
+			       (unsigned long long)st.calls[p],
+			       (unsigned long long)d->bytes[p],
+			       (unsigned long long)d->calls[p]);
+		d->bytes[p] = st.bytes[p];
+		d->calls[p] = st.calls[p];
+	}
+}
+
 void fuzz_report_summary(unsigned long reports, uint64_t seed,
 			 unsigned long cases)
 {

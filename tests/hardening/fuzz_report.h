@@ -34,6 +34,16 @@ void fuzz_check_contents_at(const char *file, int line,
 			    unsigned long *reports, const char *desc,
 			    struct model_dev *d, int vfd);
 
+/*
+ * Report where GET_STATS differs from the model's counters, then adopt
+ * the device's, so one disagreement is reported once.
+ */
+#define fuzz_check_stats(f) \
+	fuzz_check_stats_at(__FILE__, __LINE__, &(f)->reports, (f)->desc, \
+			    &(f)->d, (f)->vfd)
+void fuzz_check_stats_at(const char *file, int line, unsigned long *reports,
+			 const char *desc, struct model_dev *d, int vfd);
+
 /* The closing diagnostic: how many disagreements, how to replay them. */
 void fuzz_report_summary(unsigned long reports, uint64_t seed,
 			 unsigned long cases);

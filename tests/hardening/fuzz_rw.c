@@ -387,24 +387,6 @@ static void check_mode(struct rw_fuzz *f, struct file_state *fs,
 	fs->last_csum = m.last_csum;
 }
 
-static void check_stats(struct rw_fuzz *f)
-{
-	struct kxfer_stats st;
-
-	kx_get_stats(f->vfd, &st);
-	for (int p = 0; p < KXFER_NR_PATHS; p++) {
-		if (st.bytes[p] == f->d.bytes[p] && st.calls[p] == f->d.calls[p])
-			continue;
-		fuzz_report(f, "afterwards GET_STATS path %s shows %llu bytes in %llu calls, the model %llu bytes in %llu calls (contract: calls that moved >= 0 bytes without error)",
-		            kx_path_name(p), (unsigned long long)st.bytes[p],
-		            (unsigned long long)st.calls[p],
-		            (unsigned long long)f->d.bytes[p],
-		            (unsigned long long)f->d.calls[p]);
-		f->d.bytes[p] = st.bytes[p];
-		f->d.calls[p] = st.calls[p];
-	}
-}
-
 static void one_case(struct rw_fuzz *f, unsigned long i)
 {
 	struct model_rw_result res;
@@ -544,7 +526,7 @@ static void run_rw_fuzz(int with_stats)
 			one_case(f, i);
 		}
 		if (f->check_stats)
-			check_stats(f);
+			fuzz_check_stats(f);
 	}
 	snprintf(f->desc, sizeof(f->desc), "after %lu cases: final buffer contents",
 		 cases);
