@@ -10,7 +10,8 @@
  *   mmap_lock (the mm's)    taken by page faults inside copy_{to,from}_user
  *                           while buf_sem is held for read.
  *   map_lock (mutex)        mmap() setup (called under mmap_lock) against
- *                           RESIZE's check that no mapping exists.
+ *                           RESIZE's check that no mapping exists; also
+ *                           serialises the inode's i_size updates.
  *
  * mmap() must therefore never take buf_sem: that would order mmap_lock
  * before buf_sem, the reverse of a read() that faults.  A live mapping
@@ -54,6 +55,7 @@ struct kxfer_buf {
 	u32 backing;		/* KXFER_BACKING_* */
 	dma_addr_t dma;		/* pages: whole buffer; dma: coherent handle */
 	dma_addr_t *page_dma;	/* vmalloc: one per page */
+	bool huge;		/* pages: one folio of PMD order */
 };
 
 struct kxfer_pcpu_stats {
@@ -64,6 +66,7 @@ struct kxfer_pcpu_stats {
 struct kxfer_dev {
 	struct device dev;
 	struct cdev cdev;
+	struct inode *inode;		/* f_mapping of its files; i_size */
 	struct rw_semaphore buf_sem;	/* see "Locking" above */
 	struct mutex map_lock;		/* see "Locking" above */
 	struct kxfer_buf buf;
@@ -100,9 +103,15 @@ int kxfer_buf_alloc(struct kxfer_dev *kd, struct kxfer_buf *buf, u64 size,
 		    u32 backing);
 void kxfer_buf_free(struct kxfer_dev *kd, struct kxfer_buf *buf);
 struct page *kxfer_buf_page(const struct kxfer_buf *buf, pgoff_t pgoff);
+u32 kxfer_buf_huge_size(const struct kxfer_buf *buf);
 void kxfer_buf_sync(struct kxfer_dev *kd, struct kxfer_buf *buf, u64 offset,
 		    u64 len, enum dma_data_direction dir, bool for_cpu);
 int kxfer_resize(struct kxfer_dev *kd, const struct kxfer_resize *req);
+
+/* kxfer_inode.c */
+int kxfer_inode_init(void);
+void kxfer_inode_exit(void);
+struct inode *kxfer_inode_new(void);
 
 /* kxfer_work.c */
 bool kxfer_work_valid(u32 work);

@@ -112,17 +112,58 @@ free_vmalloc:
 	return -ENOMEM;
 }
 
+/*
+ * A pages buffer of exactly one PMD is allocated as one folio of PMD
+ * order, because that is what the fault path maps with a single PMD
+ * entry (do_set_pmd()) where the user address allows: one fault and one
+ * TLB entry for the whole buffer.  Other sizes are split into order-0
+ * pages, trimmed to the size; the kernel maps no other folio order with
+ * a PMD, so a bigger block would gain nothing from being a folio.
+ */
+static bool kxfer_pages_huge(size_t size)
+{
+	return IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) && size == PMD_SIZE;
+}
+
+static void *kxfer_alloc_huge(size_t size)
+{
+	struct page *page;
+
+	page = alloc_pages(KXFER_BUF_GFP | __GFP_COMP, get_order(size));
+	if (!page)
+		return NULL;
+	/*
+	 * Not a page cache folio, but finish_fault() (6.12.y) still checks
+	 * its index against i_size before mapping it whole.
+	 */
+	page_folio(page)->index = 0;
+	return page_address(page);
+}
+
+static void kxfer_free_pages(struct kxfer_buf *buf)
+{
+	/* A reference still held by get_user_pages() defers the free. */
+	if (buf->huge)
+		__free_pages(virt_to_page(buf->vaddr), get_order(buf->size));
+	else
+		free_pages_exact(buf->vaddr, buf->size);
+}
+
 static int kxfer_alloc_pages(struct kxfer_dev *kd, struct kxfer_buf *buf)
 {
-	/* Split into order-0 pages, so the fault handler can pin each. */
-	buf->vaddr = alloc_pages_exact(buf->size, KXFER_BUF_GFP);
+	buf->huge = kxfer_pages_huge(buf->size);
+	if (buf->huge)
+		buf->vaddr = kxfer_alloc_huge(buf->size);
+	else
+		/* Order-0 pages, so the fault handler can pin each. */
+		buf->vaddr = alloc_pages_exact(buf->size, KXFER_BUF_GFP);
 	if (!buf->vaddr)
 		return -ENOMEM;
 
 	buf->dma = dma_map_single_attrs(&kd->dev, buf->vaddr, buf->size,
 					DMA_BIDIRECTIONAL, KXFER_MAP_ATTRS);
 	if (dma_mapping_error(&kd->dev, buf->dma)) {
-		free_pages_exact(buf->vaddr, buf->size);
+		kxfer_free_pages(buf);
 		return -ENOMEM;
 	}
 	return 0;
@@ -175,7 +216,7 @@ void kxfer_buf_free(struct kxfer_dev *kd, struct kxfer_buf *buf)
 	case KXFER_BACKING_PAGES:
 		dma_unmap_single_attrs(&kd->dev, buf->dma, buf->size,
 				       DMA_BIDIRECTIONAL, KXFER_UNMAP_ATTRS);
-		free_pages_exact(buf->vaddr, buf->size);
+		kxfer_free_pages(buf);
 		break;
 	default:
 		dma_free_coherent(&kd->dev, buf->size, buf->vaddr, buf->dma);
@@ -192,6 +233,12 @@ struct page *kxfer_buf_page(const struct kxfer_buf *buf, pgoff_t pgoff)
 	if (buf->backing == KXFER_BACKING_VMALLOC)
 		return vmalloc_to_page(kaddr);
 	return virt_to_page(kaddr);
+}
+
+/* Bytes one PMD entry of an aligned user mapping covers; 0: none can. */
+u32 kxfer_buf_huge_size(const struct kxfer_buf *buf)
+{
+	return buf->huge ? PMD_SIZE : 0;
 }
 
 static void kxfer_sync_range(struct kxfer_dev *kd, dma_addr_t addr,
@@ -248,7 +295,7 @@ static bool kxfer_mapped(struct kxfer_dev *kd)
  * larger buffer is zero.  The new buffer is allocated before any lock is
  * taken; the swap happens with buf_sem held for write, so no transfer is
  * in flight on the old buffer, and under map_lock, so no mmap() can pick
- * up the old one.
+ * up the old one or the old i_size.
  */
 int kxfer_resize(struct kxfer_dev *kd, const struct kxfer_resize *req)
 {
@@ -278,6 +325,7 @@ int kxfer_resize(struct kxfer_dev *kd, const struct kxfer_resize *req)
 	kxfer_buf_sync(kd, &nbuf, 0, min(nbuf.size, kd->buf.size),
 		       DMA_TO_DEVICE, false);
 	swap(nbuf, kd->buf);
+	i_size_write(kd->inode, kd->buf.size);
 
 unlock:
 	mutex_unlock(&kd->map_lock);

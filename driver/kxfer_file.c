@@ -6,6 +6,7 @@
  * Both are kept so that each can be measured on its own.
  */
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -167,6 +168,8 @@ static int kxfer_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	kf->kd = container_of(inode->i_cdev, struct kxfer_dev, cdev);
 	file->private_data = kf;
+	/* Mappings see the buffer's size: see kxfer_inode.c. */
+	file->f_mapping = kf->kd->inode->i_mapping;
 	return 0;
 }
 
@@ -188,6 +191,8 @@ const struct file_operations kxfer_fops = {
 	.splice_read	= kxfer_splice_read,
 	.splice_write	= iter_file_splice_write,
 	.mmap		= kxfer_mmap,
+	/* PMD-aligned addresses, so a huge pages buffer can be mapped huge. */
+	.get_unmapped_area = thp_get_unmapped_area,
 	.unlocked_ioctl	= kxfer_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };

@@ -29,6 +29,7 @@ static long kxfer_ioctl_info(struct kxfer_dev *kd, void __user *argp)
 	down_read(&kd->buf_sem);
 	info.buf_size = kd->buf.size;
 	info.backing = kd->buf.backing;
+	info.huge_size = kxfer_buf_huge_size(&kd->buf);
 	up_read(&kd->buf_sem);
 	info.max_size = kxfer_backing_max_size(info.backing);
 	info.nr_mappings = atomic_read(&kd->nr_mappings);

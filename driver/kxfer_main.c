@@ -9,6 +9,7 @@
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -43,6 +44,8 @@ static void kxfer_dev_release(struct device *dev)
 	struct kxfer_dev *kd = to_kxfer_dev(dev);
 
 	kxfer_buf_free(kd, &kd->buf);
+	if (!IS_ERR_OR_NULL(kd->inode))
+		iput(kd->inode);
 	free_percpu(kd->stats);
 	kfree(kd);
 }
@@ -84,9 +87,16 @@ static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 	if (ret)
 		goto put_dev;
 
+	kd->inode = kxfer_inode_new();
+	if (IS_ERR(kd->inode)) {
+		ret = PTR_ERR(kd->inode);
+		goto put_dev;
+	}
+
 	ret = kxfer_buf_alloc(kd, &kd->buf, buf_size, kxfer_backing);
 	if (ret)
 		goto put_dev;
+	i_size_write(kd->inode, kd->buf.size);
 
 	cdev_init(&kd->cdev, &kxfer_fops);
 	kd->cdev.owner = THIS_MODULE;
@@ -152,6 +162,10 @@ static int __init kxfer_init(void)
 	if (ret)
 		goto unregister_region;
 
+	ret = kxfer_inode_init();
+	if (ret)
+		goto unregister_class;
+
 	for (i = 0; i < nr_devs; i++) {
 		kxfer_devs[i] = kxfer_dev_create(i);
 		if (IS_ERR(kxfer_devs[i])) {
@@ -166,6 +180,8 @@ static int __init kxfer_init(void)
 destroy_devs:
 	while (i--)
 		kxfer_dev_destroy(kxfer_devs[i]);
+	kxfer_inode_exit();
+unregister_class:
 	class_unregister(&kxfer_class);
 unregister_region:
 	unregister_chrdev_region(kxfer_devt, nr_devs);
@@ -180,6 +196,7 @@ static void __exit kxfer_exit(void)
 
 	for (i = 0; i < nr_devs; i++)
 		kxfer_dev_destroy(kxfer_devs[i]);
+	kxfer_inode_exit();
 	class_unregister(&kxfer_class);
 	unregister_chrdev_region(kxfer_devt, nr_devs);
 	kfree(kxfer_devs);

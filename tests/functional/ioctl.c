@@ -56,12 +56,13 @@ TEST(info_abi_version_matches_header)
 	ASSERT_EQ(info.abi_version, (uint32_t)KXFER_ABI_VERSION);
 }
 
-TEST(info_reserved_is_zero)
+TEST(info_huge_size_is_zero_for_vmalloc)
 {
 	struct kxfer_info info;
 
 	kx_info(kx_open(), &info);
-	ASSERT_EQ(info.__reserved, 0u);
+	ASSERT_EQ(info.backing, (uint32_t)KXFER_BACKING_VMALLOC);
+	ASSERT_EQ(info.huge_size, 0u);
 }
 
 TEST(info_reports_all_features)

@@ -212,13 +212,13 @@ static void check_success(struct ioctl_fuzz *f, unsigned int cmd,
 		    out->info.abi_version != KXFER_ABI_VERSION ||
 		    out->info.features != ALL_FEATURES ||
 		    out->info.backing != KXFER_BACKING_VMALLOC ||
-		    out->info.__reserved != 0)
-			fuzz_report(f, "INFO returned {buf_size %llu, max_size %llu, page_size %u, nr_mappings %u, abi %u, features %#x, backing %u, __reserved %#x}, expected {%" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %u, %u, %#x, 0, 0}",
+		    out->info.huge_size != 0)
+			fuzz_report(f, "INFO returned {buf_size %llu, max_size %llu, page_size %u, nr_mappings %u, abi %u, features %#x, backing %u, huge_size %#x}, expected {%" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %u, %u, %#x, 0, 0}",
 			            (unsigned long long)out->info.buf_size,
 			            (unsigned long long)out->info.max_size,
 			            out->info.page_size, out->info.nr_mappings,
 			            out->info.abi_version, out->info.features,
-			            out->info.backing, out->info.__reserved,
+			            out->info.backing, out->info.huge_size,
 			            d->size, d->max_size, d->page, d->mapped,
 			            KXFER_ABI_VERSION, ALL_FEATURES);
 		hx_scan_for_kernel_ptrs(&out->info, sizeof(out->info),

@@ -165,7 +165,7 @@ TEST(info_output_is_fully_defined_and_stays_in_bounds)
 	int fd = kx_open();
 
 	ioctl_out(fd, KXFER_IOC_INFO, "INFO", NULL, sizeof(info), &info);
-	EXPECT_EQ(info.__reserved, 0u);
+	EXPECT_EQ(info.huge_size, 0u);
 	EXPECT_EQ(info.backing, (uint32_t)KXFER_BACKING_VMALLOC);
 	EXPECT_EQ(info.abi_version, (uint32_t)KXFER_ABI_VERSION);
 	EXPECT_EQ(info.page_size, (uint32_t)kx_page());

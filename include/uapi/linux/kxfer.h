@@ -21,7 +21,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KXFER_ABI_VERSION	2
+#define KXFER_ABI_VERSION	3
 
 /* Features reported in kxfer_info.features. */
 #define KXFER_FEAT_ITER		(1U << 0) /* read_iter/write_iter: readv, splice */
@@ -43,6 +43,16 @@
  *                        page allocator, so at most its largest block
  *                        (kxfer_info.max_size says how much); larger sizes
  *                        fail with EINVAL, a failed allocation with ENOMEM.
+ *                        A buffer of exactly the PMD size (2 MiB with 4 KiB
+ *                        pages, 32 MiB with 16 KiB, 512 MiB with 64 KiB)
+ *                        on a kernel with transparent huge pages is one
+ *                        huge page: kxfer_info.huge_size says so, mmap()
+ *                        returns an address aligned to it, and the kernel
+ *                        maps it with one PMD entry (one fault, one TLB
+ *                        entry) when the mapping covers it whole at an
+ *                        aligned address.  The mapping stays page-backed:
+ *                        get_user_pages() users work on it as on 4 KiB
+ *                        pages.
  * KXFER_BACKING_DMA:     dma_alloc_coherent() for the kxfer device (from
  *                        CMA when the kernel has a CMA area and the size
  *                        needs it; without one, large sizes fail with
@@ -84,7 +94,9 @@
  * @abi_version: KXFER_ABI_VERSION of the running driver
  * @features:    KXFER_FEAT_* bits
  * @backing:     KXFER_BACKING_* of the current buffer
- * @__reserved:  returned as zero
+ * @huge_size:   bytes one PMD entry maps when a mapping of the buffer is
+ *               aligned to them (see KXFER_BACKING_PAGES), 0 when only
+ *               base pages can map it (before ABI 3: __reserved, 0)
  */
 struct kxfer_info {
 	__u64 buf_size;
@@ -94,7 +106,7 @@ struct kxfer_info {
 	__u32 abi_version;
 	__u32 features;
 	__u32 backing;
-	__u32 __reserved;
+	__u32 huge_size;
 };
 
 /*
