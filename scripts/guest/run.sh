@@ -10,7 +10,9 @@
 #
 # The payload's stdout is printed on stdout, its stderr on stderr, after the
 # guest has finished (KXFER_GUEST_LIVE=1 streams the raw console to stderr
-# while it runs).
+# while it runs).  KXFER_GUEST_APPEND adds to the kernel command line (the
+# last of repeated parameters wins).  A guest that dies before the payload
+# starts is booted again KXFER_GUEST_BOOT_RETRIES times (default 1).
 #
 # Exit status: the payload's, when the guest finished cleanly.  Otherwise
 #   124  the guest did not finish within --timeout
@@ -91,6 +93,7 @@ token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 # hog in the driver still is.
 append="loglevel=1 panic=-1 oops=panic rdinit=/init log_buf_len=8M"
 append="$append rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30"
+append="$append ${KXFER_GUEST_APPEND:-}"
 case $QEMU_ARCH in
 x86_64)
 	qemu=(qemu-system-x86_64 -accel tcg -cpu max)
@@ -110,27 +113,45 @@ qemu+=(-smp 2 -m "$mem" -nographic -no-reboot -nic none
 	-kernel "$VMLINUZ" -initrd "$work/initrd.cpio" -append "$append")
 
 raw=$work/console.raw
-note "booting $flavour ($KVER) with payload $payload, timeout ${timeout_s}s"
-start=$(date +%s.%N)
-set +e
-if [ "${KXFER_GUEST_LIVE:-0}" = 1 ]; then
-	timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null 2>"$work/qemu.err" |
-		tee "$raw" >&2
-	qrc=${PIPESTATUS[0]}
-else
-	timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null >"$raw" 2>"$work/qemu.err"
-	qrc=$?
-fi
-set -e
-end=$(date +%s.%N)
-wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-
-# Serial consoles turn \n into \r\n; firmware (SeaBIOS) clears the
-# screen with escape sequences that would garble logs and diagnostics.
-tr -d '\r' <"$raw" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' \
-	>"$work/console.txt"
 con=$work/console.txt
 m="KXFER:$token:"
+
+boot() {
+	note "booting $flavour ($KVER) with payload $payload, timeout ${timeout_s}s"
+	start=$(date +%s.%N)
+	set +e
+	if [ "${KXFER_GUEST_LIVE:-0}" = 1 ]; then
+		timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null \
+			2>"$work/qemu.err" | tee "$raw" >&2
+		qrc=${PIPESTATUS[0]}
+	else
+		timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null >"$raw" \
+			2>"$work/qemu.err"
+		qrc=$?
+	fi
+	set -e
+	end=$(date +%s.%N)
+	wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+
+	# Serial consoles turn \n into \r\n; firmware (SeaBIOS) clears the
+	# screen with escape sequences that would garble logs and diagnostics.
+	tr -d '\r' <"$raw" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' >"$con"
+}
+
+# A kernel that dies before /init starts the payload has not run a line of
+# kxfer (the payload loads the module): under TCG this is the emulator (seen:
+# an int3 oops while the booting kernel patched its own text with both vCPUs
+# running).  Such a boot is retried, once by default, and said so; anything
+# after the payload started is never retried.
+retries=${KXFER_GUEST_BOOT_RETRIES:-1}
+boot
+while [ "$qrc" != 124 ] && [ "$qrc" != 137 ] && [ "$retries" -gt 0 ] &&
+	! grep -q "^${m}BEGIN " "$con"; do
+	note "the guest died before starting the payload (not kxfer's doing: the payload had not run); retrying the boot ($retries left). Its console:"
+	grep -v "^KXFER-ERR| " "$con" | tail -n 25 | sed 's/^/  | /' >&2
+	retries=$((retries - 1))
+	boot
+done
 
 # console.log: the console without the base64 archive.
 awk -v m="$m" '

@@ -7,8 +7,10 @@
 # smoke payload next to this script on each flavour and checks what came
 # back (exit status, stdout = the payload's TAP only, stderr apart, /out
 # files byte-exact, dmesg, page size), then checks on the first flavour
-# that a failing payload's exit status reaches the caller, and that the
-# kernel log checker passes that clean dmesg but not one with a warning.
+# that a failing payload's exit status reaches the caller, that a kernel
+# crash inside the payload fails the run and is not retried, that a guest
+# which never starts the payload is retried once and then fails, and that
+# the kernel log checker passes that clean dmesg but not one with a warning.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd -P)
@@ -31,7 +33,7 @@ t() {		# description command...
 }
 
 echo "TAP version 13"
-echo "1..$(($# * 7 + 3))"
+echo "1..$(($# * 7 + 5))"
 
 bytes=$work/bytes.ref
 for ((i = 0; i < 256; i++)); do printf "\\$(printf %o $i)"; done >"$bytes"
@@ -69,6 +71,24 @@ printf 'echo "1..1"\necho "not ok 1 - meant to fail"\nexit 3\n' >"$work/fail/run
 	>/dev/null 2>&1
 rc=$?
 t "[$1] runner passes on the payload's exit status (3, got $rc)" [ "$rc" = 3 ]
+
+# A panic while the payload runs is a failure, never a reason to boot again.
+mkdir -p "$work/crash"
+printf 'echo "1..1"\necho c >/proc/sysrq-trigger\nsleep 30\n' >"$work/crash/run.sh"
+"$runner" --flavour "$1" --payload "$work/crash" --out "$work/crash-out" \
+	>/dev/null 2>"$work/crash.err"
+rc=$?
+boots=$(grep -c 'guest-run: booting' "$work/crash.err")
+t "[$1] a kernel crash in the payload fails the run (125, got $rc) after one boot (got $boots)" \
+	bash -c "[ '$rc' = 125 ] && [ '$boots' = 1 ]"
+
+# A kernel that cannot start /init never reaches the payload: booted twice.
+KXFER_GUEST_APPEND=rdinit=/no-such-init "$runner" --flavour "$1" \
+	--payload "$here" --out "$work/noinit-out" >/dev/null 2>"$work/noinit.err"
+rc=$?
+boots=$(grep -c 'guest-run: booting' "$work/noinit.err")
+t "[$1] a guest that never starts the payload is booted twice (got $boots) and fails (125, got $rc)" \
+	bash -c "[ '$rc' = 125 ] && [ '$boots' = 2 ]"
 
 # The splat checker on the first flavour's real (clean) dmesg, and on the
 # same log with a warning report spliced in.
