@@ -7,6 +7,11 @@
  * an ordinary page-backed mapping: get_user_pages(), O_DIRECT, vmsplice()
  * and process_vm_readv() work on it, and the first touch of every page is
  * a real page fault that the benchmark can measure.
+ *
+ * A page of a PMD-order folio (a pages buffer of exactly PMD_SIZE) makes
+ * the core fault path map the whole folio with one PMD entry when the VMA
+ * is aligned for it (finish_fault() -> do_set_pmd()); nothing here needs
+ * to know: the handler returns the page either way.
  */
 #include <linux/dma-mapping.h>
 #include <linux/fs.h>
