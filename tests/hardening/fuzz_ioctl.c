@@ -3,10 +3,20 @@
  * ioctl fuzzing against the reference model (model.c): seeded random
  * cases over every command, every field (boundary-biased: offsets near
  * 2^63 and 2^64, zero lengths, offset + length overflowing, reserved bits
- * and flags) and every kind of argument pointer (misaligned, read-only,
- * PROT_NONE, NULL, kernel, running into a guard page).  Each result must
- * be one the model accepts; each success must produce exactly the output
- * the model computes; each failure must leave the argument untouched.
+ * and flags, sync directions) and every kind of argument pointer
+ * (misaligned, read-only, PROT_NONE, NULL, kernel, running into a guard
+ * page).  Each result must be one the model accepts; each success must
+ * produce exactly the output the model computes; each failure must leave
+ * the argument untouched.
+ *
+ * RESIZE moves the buffer between all three backings, with sizes around
+ * each one's limits (1, a page, the pages backing's largest block, the
+ * PMD size, 1 GiB, one past each).  Sizes the model follows stay small;
+ * a bigger one that succeeds is checked at once (INFO with huge_size, a
+ * SYNC over all of it, the kept bytes and the zero tail) and shrunk back.
+ * After every RESIZE, INFO must match the model, and one that fails with
+ * ENOMEM must leave size, backing and contents as they were.  SYNC_FOR_CPU
+ * and SYNC_FOR_DEVICE must not change a byte of the buffer.
  *
  * A second test replays the same cases and compares the statistics with
  * the model after every single case, so that a counting error is pinned
@@ -33,16 +43,36 @@
 			 KXFER_FEAT_BACKINGS | KXFER_FEAT_CACHE | \
 			 KXFER_FEAT_SYNC)
 
+/*
+ * Buffers the model follows case by case are at most SMALL_PAGES pages:
+ * the shadow and the checksums are computed in user space on an
+ * emulated CPU.  Larger ones are checked and shrunk back right away.
+ */
+#define SMALL_PAGES	16
+/*
+ * Allocating, zeroing and reading back more than this costs seconds in
+ * an emulated guest (and memory on a board): at most BIG_BUDGET RESIZEs
+ * per test may try it; later ones probe max_size + 1 instead.
+ */
+#define BIG_COST_SIZE	(64ULL << 20)
+#define BIG_BUDGET	2
+/* Bytes per read when checking a buffer too big for the shadow. */
+#define CHECK_CHUNK	(1U << 20)
+
 static const unsigned int fuzz_cmds[] = {
 	KXFER_IOC_INFO, KXFER_IOC_SUBMIT, KXFER_IOC_FETCH,
 	KXFER_IOC_SET_MODE, KXFER_IOC_GET_MODE, KXFER_IOC_RESIZE,
 	KXFER_IOC_GET_STATS, KXFER_IOC_RESET_STATS,
+	KXFER_IOC_SYNC_FOR_CPU, KXFER_IOC_SYNC_FOR_DEVICE,
 };
 /* Percent of cases per command, in the order above. */
-static const unsigned int fuzz_weights[] = { 10, 22, 22, 14, 8, 12, 8, 4 };
+static const unsigned int fuzz_weights[] = {
+	9, 18, 18, 11, 7, 14, 7, 4, 6, 6,
+};
 #define NR_CMDS (sizeof(fuzz_cmds) / sizeof(fuzz_cmds[0]))
 
-enum { OUT_OK, OUT_EINVAL, OUT_EFAULT, OUT_EBUSY, OUT_OTHER, NR_OUT };
+enum { OUT_OK, OUT_EINVAL, OUT_EFAULT, OUT_EBUSY, OUT_ENOMEM, OUT_OTHER,
+       NR_OUT };
 
 struct ioctl_fuzz {
 	struct model_dev d;
@@ -53,12 +83,30 @@ struct ioctl_fuzz {
 	void *maps[MAX_MAPS];
 	int nmaps;
 	int check_stats;
+	unsigned int big_budget;
 	unsigned long reports;
 	unsigned long per_cmd[NR_CMDS];
 	unsigned long outcome[NR_OUT];
+	unsigned long resized[MODEL_NR_BACKINGS];	/* successes */
+	unsigned long bad_backing, big, huge, big_enomem, cleans;
 	unsigned long maps_made, checks;
 	char desc[512];
 };
+
+/*
+ * Where the DMA API may see the kxfer device as non-coherent (arm64
+ * boards), SYNC_FOR_CPU(FROM_DEVICE) and SUBMIT on a WC/uncached file
+ * invalidate the kernel's cache lines, dropping what the kernel wrote
+ * (a FETCH fill) but had not cleaned yet: memory then rightly differs
+ * from the model.  A clean of the range just before keeps the check
+ * exact there; on x86 the DMA API is coherent and nothing is needed.
+ * TCG does not model caches either way.
+ */
+#if defined(__x86_64__) || defined(__i386__)
+#define CLEAN_BEFORE_INVALIDATE	0
+#else
+#define CLEAN_BEFORE_INVALIDATE	1
+#endif
 
 static unsigned int pick_cmd(struct hx_rng *r, unsigned int *idx)
 {
@@ -73,6 +121,126 @@ static unsigned int pick_cmd(struct hx_rng *r, unsigned int *idx)
 	}
 	*idx = 0;
 	return fuzz_cmds[0];
+}
+
+/* Mostly the three backings; else one past them, a stray bit, junk. */
+static uint32_t pick_backing(struct hx_rng *r)
+{
+	unsigned int v = hx_below(r, 100);
+
+	if (v < 30)
+		return KXFER_BACKING_VMALLOC;
+	if (v < 60)
+		return KXFER_BACKING_PAGES;
+	if (v < 90)
+		return KXFER_BACKING_DMA;
+	switch (hx_below(r, 4)) {
+	case 0:
+		return KXFER_BACKING_DMA + 1;
+	case 1:
+		return UINT32_MAX;
+	case 2:
+		return 1U << hx_between(r, 2, 31);
+	default:
+		return (uint32_t)hx_next(r) | 4;
+	}
+}
+
+/*
+ * Sizes around every backing's limits, whatever the target backing (the
+ * limit is the target's: the pages backing's max + 1 is fine on vmalloc),
+ * and the target backing.
+ */
+static uint64_t pick_resize_size(struct ioctl_fuzz *f, uint32_t *backing)
+{
+	struct hx_rng *r = &f->r;
+	uint64_t ps = f->d.page, gmax = MODEL_MAX_BUF_SIZE;
+	uint64_t pmax = f->d.backing_max[KXFER_BACKING_PAGES];
+	uint64_t pmd = f->d.pmd ? f->d.pmd : pmax;
+	unsigned int v = hx_below(r, 100), steps;
+	uint64_t lo, top;
+
+	/* The bulk: sizes the model follows from case to case. */
+	if (v < 72)
+		return hx_between(r, 1, SMALL_PAGES * ps);
+	/* Refused before any allocation, or small. */
+	if (v < 90) {
+		const uint64_t cheap[] = {
+			0, 1, ps - 1, ps, ps + 1, pmax + 1, pmax + ps,
+			gmax + 1, gmax + ps, 2 * gmax, 1ULL << 32,
+			(1ULL << 32) + 1, 1ULL << 63, UINT64_MAX,
+			UINT64_MAX - ps + 2,
+		};
+
+		return cheap[hx_below(r, sizeof(cheap) / sizeof(cheap[0]))];
+	}
+	/*
+	 * Big: the PMD size and its neighbours (PMD - 1 rounds up to a huge
+	 * buffer, PMD + 1 does not), the pages backing's limit and 1 GiB
+	 * (sizes that round up to them too), log-uniform random sizes.
+	 */
+	switch (hx_below(r, 8)) {
+	case 0: case 1: case 2: {
+		const uint64_t near_pmd[] = {
+			pmd - ps, pmd - 1, pmd, pmd, pmd + 1, pmd + ps,
+		};
+
+		/* Mostly on pages, where the PMD size makes a huge buffer. */
+		*backing = hx_chance(r, 60) ? KXFER_BACKING_PAGES :
+			   pick_backing(r);
+		return near_pmd[hx_below(r, sizeof(near_pmd) /
+					    sizeof(near_pmd[0]))];
+	}
+	case 3: case 4: {
+		const uint64_t near_pmax[] = {
+			pmax - ps, pmax - ps + 1, pmax - 1, pmax,
+		};
+
+		return near_pmax[hx_below(r, sizeof(near_pmax) /
+					     sizeof(near_pmax[0]))];
+	}
+	case 5:
+		return hx_chance(r, 50) ? gmax : gmax - ps + 1;
+	default:
+		break;
+	}
+	/*
+	 * Log-uniform above the small sizes, up to twice the largest
+	 * contiguous size (past it, only vmalloc and CMA can serve them).
+	 */
+	top = 2 * (pmax > pmd ? pmax : pmd);
+	if (top > BIG_COST_SIZE)
+		top = BIG_COST_SIZE;
+	lo = SMALL_PAGES * ps;
+	for (steps = 1; (lo << (steps + 1)) <= top; steps++)
+		;
+	lo <<= hx_below(r, steps);
+	return lo + 1 + hx_below(r, lo);
+}
+
+/* A valid, unmapped RESIZE: the driver will try to allocate. */
+static int resize_allocates(const struct ioctl_fuzz *f,
+			    const struct kxfer_resize *rq)
+{
+	return !rq->flags && rq->backing < MODEL_NR_BACKINGS && rq->size &&
+	       rq->size <= f->d.backing_max[rq->backing] && !f->d.mapped;
+}
+
+/* Mostly the three directions; else one past them, a stray bit, junk. */
+static uint32_t pick_direction(struct hx_rng *r)
+{
+	if (hx_chance(r, 80))
+		return hx_below(r, 3);
+	switch (hx_below(r, 4)) {
+	case 0:
+		return KXFER_SYNC_FROM_DEVICE + 1;
+	case 1:
+		return UINT32_MAX;
+	case 2:
+		return 1U << hx_between(r, 2, 31);
+	default:
+		return (uint32_t)hx_next(r);
+	}
 }
 
 static void pick_input(struct ioctl_fuzz *f, unsigned int cmd,
@@ -100,32 +268,31 @@ static void pick_input(struct ioctl_fuzz *f, unsigned int cmd,
 				 hx_chance(r, 30) ? 3 : pick_reserved(r);
 		break;
 	case KXFER_IOC_RESIZE:
-		/*
-		 * Valid sizes stay small (the shadow and the checksums are
-		 * computed in user space on an emulated CPU); the limits are
-		 * probed with invalid sizes, never with max_size itself,
-		 * which would try to allocate 1 GiB.
-		 */
-		if (hx_chance(r, 70)) {
-			in->resize.size = hx_between(r, 1, 16 * ps);
-		} else {
-			const uint64_t bad[] = {
-				0, f->d.max_size + 1, f->d.max_size + ps,
-				2 * f->d.max_size, 1ULL << 32, (1ULL << 32) + 1,
-				1ULL << 63, UINT64_MAX, UINT64_MAX - ps + 2,
-			};
-
-			in->resize.size = bad[hx_below(r, sizeof(bad) /
-							  sizeof(bad[0]))];
-		}
-		/*
-		 * Valid resizes stay on vmalloc (see model_ioctl); invalid
-		 * backings start at 3, one past KXFER_BACKING_DMA.
-		 */
-		in->resize.backing = hx_chance(r, 90) ? KXFER_BACKING_VMALLOC :
-				     hx_chance(r, 30) ? 3 :
-				     (uint32_t)pick_u64(r, 3, 4) | 3;
+		in->resize.backing = pick_backing(r);
+		in->resize.size = pick_resize_size(f, &in->resize.backing);
 		in->resize.flags = pick_reserved(r);
+		if (resize_allocates(f, &in->resize) &&
+		    hx_page_align(in->resize.size) > BIG_COST_SIZE) {
+			uint32_t b = in->resize.backing;
+
+			if (f->big_budget)
+				f->big_budget--;
+			else
+				in->resize.size = f->d.backing_max[b] + 1;
+		}
+		break;
+	case KXFER_IOC_SYNC_FOR_CPU:
+	case KXFER_IOC_SYNC_FOR_DEVICE:
+		if (hx_chance(r, 10)) {
+			in->sync.offset = 0;	/* the whole buffer */
+			in->sync.length = size;
+		} else {
+			in->sync.offset = pick_offset(r, size, ps);
+			in->sync.length = pick_length(r, in->sync.offset,
+						      size, ps);
+		}
+		in->sync.direction = pick_direction(r);
+		in->sync.flags = pick_reserved(r);
 		break;
 	default:
 		break;
@@ -157,14 +324,30 @@ static void describe(struct ioctl_fuzz *f, unsigned long i, unsigned int cmd,
 			 (uint64_t)in->resize.size, in->resize.backing,
 			 in->resize.flags);
 		break;
+	case KXFER_IOC_SYNC_FOR_CPU:
+	case KXFER_IOC_SYNC_FOR_DEVICE:
+		snprintf(fields, sizeof(fields),
+			 " {offset %#" PRIx64 ", length %#" PRIx64 ", direction %#x, flags %#x}",
+			 (uint64_t)in->sync.offset, (uint64_t)in->sync.length,
+			 in->sync.direction, in->sync.flags);
+		break;
 	default:
 		break;
 	}
 	snprintf(f->desc, sizeof(f->desc),
 		 "case %lu: %s, argument %s%s, buffer %" PRIu64
-		 " bytes, work %u seed %#x, %u mapping(s)",
+		 " bytes (%s), work %u seed %#x, %u mapping(s)",
 		 i, model_ioctl_name(cmd), hx_ptr_kind_name(p->kind), fields,
-		 f->d.size, f->d.work, f->d.seed, f->d.mapped);
+		 f->d.size, model_backing_name(f->d.backing), f->d.work,
+		 f->d.seed, f->d.mapped);
+}
+
+/* Say what is being checked after the case's own description. */
+static void append_desc(struct ioctl_fuzz *f, const char *what)
+{
+	size_t len = strlen(f->desc);
+
+	snprintf(f->desc + len, sizeof(f->desc) - len, "%s", what);
 }
 
 static int outcome_index(int got)
@@ -174,6 +357,7 @@ static int outcome_index(int got)
 	case EINVAL: return OUT_EINVAL;
 	case EFAULT: return OUT_EFAULT;
 	case EBUSY: return OUT_EBUSY;
+	case ENOMEM: return OUT_ENOMEM;
 	default: return OUT_OTHER;
 	}
 }
@@ -181,10 +365,19 @@ static int outcome_index(int got)
 /* After a disagreement, take the device's word so later cases stand alone. */
 static void resync_all(struct ioctl_fuzz *f)
 {
+	uint64_t small = SMALL_PAGES * f->d.page;
+	struct kxfer_info info;
 	struct kxfer_stats st;
 	struct kxfer_mode m;
 
-	f->d.size = kx_size(f->vfd);
+	kx_info(f->vfd, &info);
+	if (info.buf_size > small) {
+		/* More than the shadow holds: back to a size it follows. */
+		model_device_resize(f->vfd, small, KXFER_BACKING_VMALLOC);
+		kx_info(f->vfd, &info);
+	}
+	f->d.size = info.buf_size;
+	f->d.backing = info.backing;
 	kx_pread_all(f->vfd, f->d.shadow, f->d.size, 0);
 	m = kx_get_mode(f->fd);
 	f->d.work = m.work;
@@ -196,6 +389,200 @@ static void resync_all(struct ioctl_fuzz *f)
 	memcpy(f->d.calls, st.calls, sizeof(f->d.calls));
 }
 
+/* INFO as the model has it; 1 if got matches, else reported. */
+static int info_matches(struct ioctl_fuzz *f, const struct kxfer_info *got,
+			const char *when)
+{
+	const struct model_dev *d = &f->d;
+	uint64_t max = d->backing < MODEL_NR_BACKINGS ?
+		       d->backing_max[d->backing] : 0;
+	uint32_t huge = model_huge_size(d);
+
+	if (got->buf_size == d->size && got->max_size == max &&
+	    got->page_size == d->page && got->nr_mappings == d->mapped &&
+	    got->abi_version == KXFER_ABI_VERSION &&
+	    got->features == ALL_FEATURES && got->backing == d->backing &&
+	    got->huge_size == huge)
+		return 1;
+	fuzz_report(f, "%sINFO returned {buf_size %llu, max_size %llu, page_size %u, nr_mappings %u, abi %u, features %#x, backing %u, huge_size %#x}, expected {%" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %u, %u, %#x, %u, %#x}",
+	            when, (unsigned long long)got->buf_size,
+	            (unsigned long long)got->max_size, got->page_size,
+	            got->nr_mappings, got->abi_version, got->features,
+	            got->backing, got->huge_size, d->size, max, d->page,
+	            d->mapped, KXFER_ABI_VERSION, ALL_FEATURES, d->backing,
+	            huge);
+	return 0;
+}
+
+/* INFO through the verification file after a RESIZE; resync if wrong. */
+static void expect_info(struct ioctl_fuzz *f, const char *when)
+{
+	struct kxfer_info info;
+
+	kx_info(f->vfd, &info);
+	if (!info_matches(f, &info, when))
+		resync_all(f);
+}
+
+/* A SYNC through the verification file that must succeed. */
+static void sync_must_work(struct ioctl_fuzz *f, unsigned int cmd,
+			   uint64_t off, uint64_t len, uint32_t dir)
+{
+	struct kxfer_sync s = { .offset = off, .length = len,
+				.direction = dir };
+
+	if (ioctl(f->vfd, cmd, &s) < 0)
+		fuzz_report(f, "%s {offset %#" PRIx64 ", length %#" PRIx64 ", direction %u} of a %" PRIu64 "-byte buffer: %s, expected success",
+		            model_ioctl_name(cmd), off, len, dir, f->d.size,
+		            hx_errname(errno));
+}
+
+/* See CLEAN_BEFORE_INVALIDATE; only for calls the model lets succeed. */
+static void clean_before_invalidate(struct ioctl_fuzz *f, unsigned int cmd,
+				    const union model_ioctl_arg *in)
+{
+	uint64_t off, len;
+
+	if (!CLEAN_BEFORE_INVALIDATE)
+		return;
+	if (cmd == KXFER_IOC_SYNC_FOR_CPU &&
+	    in->sync.direction != KXFER_SYNC_TO_DEVICE) {
+		off = in->sync.offset;
+		len = in->sync.length;
+	} else if (cmd == KXFER_IOC_SUBMIT &&
+		   f->d.cache != KXFER_CACHE_CACHED) {
+		off = in->xfer.offset;
+		len = in->xfer.length;
+	} else {
+		return;
+	}
+	f->cleans++;
+	sync_must_work(f, KXFER_IOC_SYNC_FOR_DEVICE, off, len,
+		       KXFER_SYNC_TO_DEVICE);
+}
+
+/*
+ * A buffer too big for the shadow: its first kept bytes must be the
+ * shadow's, the rest zero (contract: a grown tail is zero).  Returns 1
+ * if so.
+ */
+static int check_grown(struct ioctl_fuzz *f, uint64_t kept, uint64_t size)
+{
+	int ok = 1;
+
+	unsigned char *buf = kx_alloc(CHECK_CHUNK);
+	unsigned char *want = kx_alloc(CHECK_CHUNK);
+
+	for (uint64_t off = 0; off < size; off += CHECK_CHUNK) {
+		uint64_t n = size - off < CHECK_CHUNK ? size - off :
+			     CHECK_CHUNK;
+		uint64_t bad = 0;
+
+		kx_pread_all(f->vfd, buf, n, off);
+		model_count(&f->d, KXFER_PATH_READ, n);
+		memset(want, 0, n);
+		if (off < kept)
+			memcpy(want, f->d.shadow + off,
+			       kept - off < n ? kept - off : n);
+		/* memcmp() first: a byte loop is slow on an emulated CPU. */
+		if (!memcmp(buf, want, n))
+			continue;
+		while (buf[bad] == want[bad])
+			bad++;
+		fuzz_report(f, "after growing the buffer to %" PRIu64 " bytes and syncing it, the byte at offset %" PRIu64 " is 0x%02x, expected 0x%02x (%s)",
+		            size, off + bad, buf[bad], want[bad],
+		            off + bad < kept ? "a kept byte" : "the zero tail");
+		ok = 0;
+		break;
+	}
+	free(buf);
+	free(want);
+	return ok;
+}
+
+/*
+ * A RESIZE to more than the model follows succeeded: check the buffer
+ * now, then shrink it back (same backing, a size the allocator cannot
+ * refuse), so that the cases after it stay cheap.
+ */
+static void big_buffer(struct ioctl_fuzz *f, uint64_t size, uint32_t backing)
+{
+	struct model_dev *d = &f->d;
+	uint64_t kept = d->size, back = hx_between(&f->r, 1, 8) * d->page;
+	struct kxfer_resize rq = { .size = back, .backing = backing };
+	int ok = 1;
+
+	f->big++;
+	d->size = size;
+	d->backing = backing;
+	if (model_huge_size(d))
+		f->huge++;
+	expect_info(f, "after the RESIZE: ");
+	if (d->size != size)
+		return;		/* resynced to what the device has */
+	/* Clean, then invalidate, the whole of it: no byte may change. */
+	sync_must_work(f, KXFER_IOC_SYNC_FOR_DEVICE, 0, size,
+		       KXFER_SYNC_TO_DEVICE);
+	sync_must_work(f, KXFER_IOC_SYNC_FOR_CPU, 0, size,
+		       KXFER_SYNC_FROM_DEVICE);
+	/*
+	 * Reading it all back costs tens of ms in an emulated guest: the
+	 * statistics test, which replays these cases, leaves it to the
+	 * other one (and so counts no such reads).
+	 */
+	if (!f->check_stats)
+		ok = check_grown(f, kept, size);
+
+	if (ioctl(f->vfd, KXFER_IOC_RESIZE, &rq) < 0) {
+		fuzz_report(f, "shrinking the %" PRIu64 "-byte buffer back to %" PRIu64 " bytes on %s: %s, expected success",
+		            size, back, model_backing_name(backing),
+		            hx_errname(errno));
+		resync_all(f);
+		return;
+	}
+	d->size = kept;	/* the shadow's part; the rest was zero */
+	model_resize(d, back);
+	if (!ok) {
+		/* Reported: take the device's bytes, to report them once. */
+		kx_pread_all(f->vfd, d->shadow, back, 0);
+		model_count(d, KXFER_PATH_READ, back);
+	}
+	expect_info(f, "after shrinking the buffer back: ");
+}
+
+/* What follows a RESIZE case, whatever its outcome. */
+static void after_resize(struct ioctl_fuzz *f, const struct kxfer_resize *rq,
+			 int got)
+{
+	uint64_t size;
+
+	if (rq->backing >= MODEL_NR_BACKINGS)
+		f->bad_backing++;
+	if (got == ENOMEM) {
+		/* contract: a failed RESIZE leaves the buffer as it was. */
+		if (hx_page_align(rq->size) > SMALL_PAGES * f->d.page)
+			f->big_enomem++;
+		expect_info(f, "after ENOMEM: ");
+		f->checks++;
+		append_desc(f, "; the buffer after ENOMEM");
+		fuzz_check_contents(f);
+		return;
+	}
+	if (got) {
+		expect_info(f, "after the failed RESIZE: ");
+		return;
+	}
+	f->resized[rq->backing]++;
+	size = hx_page_align(rq->size);
+	if (size > SMALL_PAGES * f->d.page) {
+		big_buffer(f, size, rq->backing);
+		return;
+	}
+	model_resize(&f->d, size);
+	f->d.backing = rq->backing;
+	expect_info(f, "after the RESIZE: ");
+}
+
 static void check_success(struct ioctl_fuzz *f, unsigned int cmd,
 			  const union model_ioctl_arg *in,
 			  const union model_ioctl_arg *out)
@@ -205,22 +592,7 @@ static void check_success(struct ioctl_fuzz *f, unsigned int cmd,
 
 	switch (cmd) {
 	case KXFER_IOC_INFO:
-		if (out->info.buf_size != d->size ||
-		    out->info.max_size != d->max_size ||
-		    out->info.page_size != d->page ||
-		    out->info.nr_mappings != d->mapped ||
-		    out->info.abi_version != KXFER_ABI_VERSION ||
-		    out->info.features != ALL_FEATURES ||
-		    out->info.backing != KXFER_BACKING_VMALLOC ||
-		    out->info.huge_size != 0)
-			fuzz_report(f, "INFO returned {buf_size %llu, max_size %llu, page_size %u, nr_mappings %u, abi %u, features %#x, backing %u, huge_size %#x}, expected {%" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %u, %u, %#x, 0, 0}",
-			            (unsigned long long)out->info.buf_size,
-			            (unsigned long long)out->info.max_size,
-			            out->info.page_size, out->info.nr_mappings,
-			            out->info.abi_version, out->info.features,
-			            out->info.backing, out->info.huge_size,
-			            d->size, d->max_size, d->page, d->mapped,
-			            KXFER_ABI_VERSION, ALL_FEATURES);
+		info_matches(f, &out->info, "");
 		hx_scan_for_kernel_ptrs(&out->info, sizeof(out->info),
 					"INFO output");
 		break;
@@ -255,9 +627,6 @@ static void check_success(struct ioctl_fuzz *f, unsigned int cmd,
 			            out->mode.last_csum, out->mode.cache,
 			            d->work, d->seed, d->last_csum, d->cache);
 		break;
-	case KXFER_IOC_RESIZE:
-		model_resize(d, hx_page_align(in->resize.size));
-		break;
 	case KXFER_IOC_GET_STATS:
 		for (int s = KXFER_NR_PATHS; s < KXFER_STATS_SLOTS; s++)
 			if (out->stats.bytes[s] || out->stats.calls[s])
@@ -271,6 +640,17 @@ static void check_success(struct ioctl_fuzz *f, unsigned int cmd,
 		memset(d->bytes, 0, sizeof(d->bytes));
 		memset(d->calls, 0, sizeof(d->calls));
 		break;
+	case KXFER_IOC_SYNC_FOR_CPU:
+	case KXFER_IOC_SYNC_FOR_DEVICE:
+		/*
+		 * Cache maintenance moves no data where the DMA API is
+		 * coherent (x86), under TCG, or after a clean: the whole
+		 * buffer, not just the range, must be as it was.
+		 */
+		f->checks++;
+		append_desc(f, "; the buffer after the SYNC");
+		fuzz_check_contents(f);
+		break;
 	default:
 		break;
 	}
@@ -280,7 +660,11 @@ static void toggle_mapping(struct ioctl_fuzz *f)
 {
 	uint64_t ps = f->d.page;
 
-	if (f->nmaps == MAX_MAPS || (f->nmaps && hx_chance(&f->r, 50))) {
+	/*
+	 * Unmapping more often than mapping keeps the device unmapped about
+	 * a third of the time, for RESIZE to succeed in.
+	 */
+	if (f->nmaps == MAX_MAPS || (f->nmaps && hx_chance(&f->r, 75))) {
 		ASSERT_OK(munmap(f->maps[--f->nmaps], ps));
 		f->d.mapped--;
 		return;
@@ -318,6 +702,8 @@ static void one_case(struct ioctl_fuzz *f, unsigned long i)
 		arena_put(&f->a, &p, &pre, size);
 
 	model_ioctl(&f->d, cmd, &p, &in, &w, &copy_out_fails);
+	if (hx_want_has(&w, 0) || copy_out_fails)
+		clean_before_invalidate(f, cmd, &in);
 	errno = 0;
 	r = ioctl(f->fd, cmd, p.p);
 	got = r == 0 ? 0 : errno;
@@ -347,8 +733,44 @@ static void one_case(struct ioctl_fuzz *f, unsigned long i)
 		fuzz_report(f, "failed with %s but changed its argument",
 		            hx_errname(got));
 	}
+	if (cmd == KXFER_IOC_RESIZE)
+		after_resize(f, &in.resize, got);
 	if (f->check_stats)
 		fuzz_check_stats(f);
+}
+
+/*
+ * Each backing's max_size as INFO reports it on a buffer of that backing,
+ * against the model's prediction (contract and design, /proc/buddyinfo);
+ * a disagreement is reported and INFO's value used from then on.  Leaves
+ * a one-page vmalloc buffer.
+ */
+static void learn_limits(struct ioctl_fuzz *f, uint64_t *max)
+{
+	static const uint32_t order[] = {
+		KXFER_BACKING_PAGES, KXFER_BACKING_DMA, KXFER_BACKING_VMALLOC,
+	};
+	uint64_t ps = kx_page();
+	struct kxfer_info info;
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		uint32_t b = order[i];
+		uint64_t want = model_backing_max(b, ps);
+
+		model_device_resize(f->vfd, ps, b);
+		kx_info(f->vfd, &info);
+		snprintf(f->desc, sizeof(f->desc),
+			 "start: INFO.max_size of a one-page %s buffer",
+			 model_backing_name(b));
+		if (!want)
+			kxt_diag("no /proc/buddyinfo to predict the %s backing's max_size: %llu, as INFO has it",
+				 model_backing_name(b),
+				 (unsigned long long)info.max_size);
+		else if (info.max_size != want)
+			fuzz_report(f, "%llu, expected %" PRIu64,
+			            (unsigned long long)info.max_size, want);
+		max[b] = info.max_size;
+	}
 }
 
 static void run_ioctl_fuzz(int with_stats)
@@ -356,20 +778,29 @@ static void run_ioctl_fuzz(int with_stats)
 	struct ioctl_fuzz *f = hx_calloc(1, sizeof(*f));
 	unsigned long cases = hx_cases(), i;
 	uint64_t seed = hx_seed(), ps = kx_page();
-	uint64_t start_size;
+	uint64_t max[MODEL_NR_BACKINGS];
+	struct kxfer_info start;
+	uint32_t b;
 
 	f->check_stats = with_stats;
+	f->big_budget = BIG_BUDGET;
 	f->fd = kx_open();
 	f->vfd = kx_open();
-	start_size = kx_size(f->fd);
+	kx_info(f->fd, &start);
 	hx_rng_init(&f->r, seed, 0x10c71);
 	hx_arena_init(&f->a, 64 * 1024);
 	kxt_diag("seed: %" PRIu64, seed);
 
+	learn_limits(f, max);
 	/* A small buffer keeps the model's checksums cheap. */
 	kx_resize(f->fd, hx_between(&f->r, 1, 16) * ps);
 	kx_set_mode(f->fd, KXFER_WORK_NONE, 0);
-	model_init(&f->d, f->vfd, 17 * ps);
+	model_init(&f->d, f->vfd, (SMALL_PAGES + 1) * ps);
+	memcpy(f->d.backing_max, max, sizeof(max));
+	kxt_diag("max_size: vmalloc %" PRIu64 ", pages %" PRIu64 ", dma %" PRIu64 "; PMD size %" PRIu64 "%s",
+		 max[KXFER_BACKING_VMALLOC], max[KXFER_BACKING_PAGES],
+		 max[KXFER_BACKING_DMA], f->d.pmd,
+		 f->d.pmd ? "" : " (no THP: no huge buffer)");
 	kx_reset_stats(f->fd);
 
 	for (i = 0; i < cases; i++) {
@@ -397,16 +828,27 @@ static void run_ioctl_fuzz(int with_stats)
 		 cases);
 	fuzz_check_contents(f);
 
-	kxt_diag("cases: %lu (INFO %lu, SUBMIT %lu, FETCH %lu, SET_MODE %lu, GET_MODE %lu, RESIZE %lu, GET_STATS %lu, RESET_STATS %lu; %lu mappings, %lu content checks)",
+	kxt_diag("cases: %lu (INFO %lu, SUBMIT %lu, FETCH %lu, SET_MODE %lu, GET_MODE %lu, RESIZE %lu, GET_STATS %lu, RESET_STATS %lu, SYNC_FOR_CPU %lu, SYNC_FOR_DEVICE %lu; %lu mappings, %lu content checks)",
 		 cases, f->per_cmd[0], f->per_cmd[1], f->per_cmd[2],
 		 f->per_cmd[3], f->per_cmd[4], f->per_cmd[5], f->per_cmd[6],
-		 f->per_cmd[7], f->maps_made, f->checks);
-	kxt_diag("outcomes: success %lu, EINVAL %lu, EFAULT %lu, EBUSY %lu, other %lu",
+		 f->per_cmd[7], f->per_cmd[8], f->per_cmd[9], f->maps_made,
+		 f->checks);
+	kxt_diag("outcomes: success %lu, EINVAL %lu, EFAULT %lu, EBUSY %lu, ENOMEM %lu, other %lu",
 		 f->outcome[OUT_OK], f->outcome[OUT_EINVAL],
 		 f->outcome[OUT_EFAULT], f->outcome[OUT_EBUSY],
-		 f->outcome[OUT_OTHER]);
+		 f->outcome[OUT_ENOMEM], f->outcome[OUT_OTHER]);
+	kxt_diag("RESIZE: succeeded to vmalloc %lu, pages %lu, dma %lu; %lu with an unknown backing; %lu beyond %u pages checked and shrunk back (%lu of them huge), %lu of that size refused with ENOMEM",
+		 f->resized[KXFER_BACKING_VMALLOC],
+		 f->resized[KXFER_BACKING_PAGES],
+		 f->resized[KXFER_BACKING_DMA], f->bad_backing, f->big,
+		 SMALL_PAGES, f->huge, f->big_enomem);
+	if (CLEAN_BEFORE_INVALIDATE)
+		kxt_diag("%lu cleans (SYNC_FOR_DEVICE) before an invalidating call",
+			 f->cleans);
 	fuzz_report_summary(f->reports, seed, cases);
-	kx_resize(f->fd, start_size);
+	b = start.backing < MODEL_NR_BACKINGS ? start.backing :
+	    KXFER_BACKING_VMALLOC;
+	model_device_resize(f->fd, start.buf_size, b);
 	model_free(&f->d);
 	hx_arena_free(&f->a);
 	free(f);

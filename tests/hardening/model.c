@@ -45,14 +45,125 @@ void model_init(struct model_dev *d, int fd, size_t cap)
 	memset(d, 0, sizeof(*d));
 	kx_info(fd, &info);
 	d->size = info.buf_size;
-	d->max_size = info.max_size;
+	d->backing = info.backing;
 	d->page = kx_page();
+	for (uint32_t b = 0; b < MODEL_NR_BACKINGS; b++)
+		d->backing_max[b] = model_backing_max(b, d->page);
+	d->pmd = model_pmd_size();
 	d->cap = cap;
 	if (d->size > cap)
 		FAIL("model: device holds %" PRIu64 " bytes, the model %zu",
 		     d->size, cap);
 	d->shadow = hx_calloc(1, cap);
 	kx_pread_all(fd, d->shadow, d->size, 0);
+}
+
+/* Orders /proc/buddyinfo has a column for (its first zone's line). */
+static int buddy_orders(void)
+{
+	FILE *fp = fopen("/proc/buddyinfo", "r");
+	char line[512], *tok, *save = NULL;
+	int words = 0;
+
+	if (!fp)
+		return 0;
+	if (!fgets(line, sizeof(line), fp))
+		line[0] = 0;
+	fclose(fp);
+	/* "Node 0, zone   DMA32   3 1 ...": the counts follow 4 words. */
+	for (tok = strtok_r(line, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save))
+		words++;
+	return words > 4 ? words - 4 : 0;
+}
+
+uint64_t model_backing_max(uint32_t backing, uint64_t page)
+{
+	int orders;
+
+	switch (backing) {
+	case KXFER_BACKING_VMALLOC:
+	case KXFER_BACKING_DMA:
+		return MODEL_MAX_BUF_SIZE;
+	case KXFER_BACKING_PAGES:
+		orders = buddy_orders();
+		if (!orders)
+			return 0;
+		/* The highest order is one below the column count. */
+		if ((page << (orders - 1)) > MODEL_MAX_BUF_SIZE)
+			return MODEL_MAX_BUF_SIZE;
+		return page << (orders - 1);
+	default:
+		return 0;
+	}
+}
+
+uint64_t model_pmd_size(void)
+{
+	FILE *fp = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+			 "r");
+	unsigned long long v = 0;
+
+	if (!fp)
+		return 0;
+	if (fscanf(fp, "%llu", &v) != 1)
+		v = 0;
+	fclose(fp);
+	return v;
+}
+
+uint32_t model_huge_size(const struct model_dev *d)
+{
+	/* contract (KXFER_BACKING_PAGES): exactly the PMD size, with THP. */
+	if (d->backing == KXFER_BACKING_PAGES && d->pmd && d->size == d->pmd)
+		return (uint32_t)d->pmd;
+	return 0;
+}
+
+const char *model_backing_name(uint32_t backing)
+{
+	static char other[3][24];
+	static int next;
+	char *s;
+
+	switch (backing) {
+	case KXFER_BACKING_VMALLOC: return "vmalloc";
+	case KXFER_BACKING_PAGES: return "pages";
+	case KXFER_BACKING_DMA: return "dma";
+	default:
+		/* A few in rotation, so one message can name two. */
+		s = other[next++ % 3];
+		snprintf(s, sizeof(other[0]), "backing %u", backing);
+		return s;
+	}
+}
+
+/*
+ * vmalloc takes order-0 pages: only a machine out of memory refuses a few
+ * MiB of them.  The pages and dma backings need physically contiguous
+ * blocks; up to PAGE_ALLOC_COSTLY_ORDER (8 pages) the page allocator
+ * reclaims and compacts until it has one, so only an out-of-memory
+ * machine fails those too.  Larger blocks depend on fragmentation (pages,
+ * dma without CMA) or on the CMA area's size and use (dma with CMA).
+ */
+#define MODEL_SURE_VMALLOC	(16ULL << 20)
+#define MODEL_SURE_PAGES	8
+
+int model_alloc_certain(const struct model_dev *d, uint64_t size,
+			uint32_t backing)
+{
+	if (backing == KXFER_BACKING_VMALLOC)
+		return size <= MODEL_SURE_VMALLOC;
+	return size <= MODEL_SURE_PAGES * d->page;
+}
+
+void model_device_resize(int fd, uint64_t size, uint32_t backing)
+{
+	struct kxfer_resize r = { .size = size, .backing = backing };
+
+	if (ioctl(fd, KXFER_IOC_RESIZE, &r) < 0)
+		FAIL("KXFER_IOC_RESIZE to %" PRIu64 " bytes on %s: %s",
+		     size, model_backing_name(backing), kxt_errstr(errno));
 }
 
 void model_free(struct model_dev *d)
@@ -95,11 +206,14 @@ int model_diff(struct model_dev *d, int fd, uint64_t off, uint64_t len,
 
 	kx_pread_all(fd, buf, len, off);
 	model_count(d, KXFER_PATH_READ, len);
-	for (uint64_t i = 0; i < len; i++) {
-		if (buf[i] == d->shadow[off + i])
-			continue;
-		if (!ndiff++)
-			first = i;
+	/* A byte loop is slow on an emulated CPU; most calls agree. */
+	if (memcmp(buf, d->shadow + off, len)) {
+		for (uint64_t i = 0; i < len; i++) {
+			if (buf[i] == d->shadow[off + i])
+				continue;
+			if (!ndiff++)
+				first = i;
+		}
 	}
 	if (ndiff)
 		snprintf(msg, msglen,
@@ -155,6 +269,9 @@ size_t model_ioctl_size(unsigned int cmd)
 		return sizeof(struct kxfer_resize);
 	case KXFER_IOC_GET_STATS:
 		return sizeof(struct kxfer_stats);
+	case KXFER_IOC_SYNC_FOR_CPU:
+	case KXFER_IOC_SYNC_FOR_DEVICE:
+		return sizeof(struct kxfer_sync);
 	default:
 		return 0;
 	}
@@ -163,7 +280,9 @@ size_t model_ioctl_size(unsigned int cmd)
 int model_ioctl_reads(unsigned int cmd)
 {
 	return cmd == KXFER_IOC_SUBMIT || cmd == KXFER_IOC_FETCH ||
-	       cmd == KXFER_IOC_SET_MODE || cmd == KXFER_IOC_RESIZE;
+	       cmd == KXFER_IOC_SET_MODE || cmd == KXFER_IOC_RESIZE ||
+	       cmd == KXFER_IOC_SYNC_FOR_CPU ||
+	       cmd == KXFER_IOC_SYNC_FOR_DEVICE;
 }
 
 int model_ioctl_writes(unsigned int cmd)
@@ -184,6 +303,8 @@ const char *model_ioctl_name(unsigned int cmd)
 	case KXFER_IOC_RESIZE: return "RESIZE";
 	case KXFER_IOC_GET_STATS: return "GET_STATS";
 	case KXFER_IOC_RESET_STATS: return "RESET_STATS";
+	case KXFER_IOC_SYNC_FOR_CPU: return "SYNC_FOR_CPU";
+	case KXFER_IOC_SYNC_FOR_DEVICE: return "SYNC_FOR_DEVICE";
 	default: return "unknown";
 	}
 }
@@ -204,6 +325,18 @@ static int backing_valid(uint32_t backing)
 {
 	return backing == KXFER_BACKING_VMALLOC ||
 	       backing == KXFER_BACKING_PAGES || backing == KXFER_BACKING_DMA;
+}
+
+static int sync_direction_valid(uint32_t dir)
+{
+	return dir == KXFER_SYNC_BIDIRECTIONAL || dir == KXFER_SYNC_TO_DEVICE ||
+	       dir == KXFER_SYNC_FROM_DEVICE;
+}
+
+/* contract: offset + length <= size, without wrapping around. */
+static int range_valid(const struct model_dev *d, uint64_t off, uint64_t len)
+{
+	return off <= d->size && len <= d->size - off;
 }
 
 void model_ioctl(const struct model_dev *d, unsigned int cmd,
@@ -227,8 +360,7 @@ void model_ioctl(const struct model_dev *d, unsigned int cmd,
 		/* contract: flags must be zero; offset + length <= size */
 		if (in->xfer.flags)
 			hx_want_add(w, EINVAL);
-		if (in->xfer.offset > d->size ||
-		    in->xfer.length > d->size - in->xfer.offset)
+		if (!range_valid(d, in->xfer.offset, in->xfer.length))
 			hx_want_add(w, EINVAL);
 		break;
 	case KXFER_IOC_SET_MODE:
@@ -236,26 +368,40 @@ void model_ioctl(const struct model_dev *d, unsigned int cmd,
 		if (!work_valid(in->mode.work) || !cache_valid(in->mode.cache))
 			hx_want_add(w, EINVAL);
 		break;
-	case KXFER_IOC_RESIZE:
+	case KXFER_IOC_RESIZE: {
+		uint32_t b = in->resize.backing;
+
 		/*
-		 * contract: size 1..max_size, known backing, flags zero,
-		 * EBUSY while mapped.  d->max_size is the vmalloc backing's:
-		 * the fuzzer keeps the buffer on vmalloc (other backings
-		 * have other limits and can fail with ENOMEM).
+		 * contract: flags zero, a known backing, size 1..max_size of
+		 * that (the target) backing, compared before rounding up to
+		 * a page; EBUSY while mapped.
 		 */
 		if (in->resize.flags)
 			hx_want_add(w, EINVAL);
-		if (!in->resize.size || in->resize.size > d->max_size)
-			hx_want_add(w, EINVAL);
-		if (!backing_valid(in->resize.backing))
+		if (!backing_valid(b) || !in->resize.size ||
+		    in->resize.size > d->backing_max[b])
 			hx_want_add(w, EINVAL);
 		if (d->mapped)
 			hx_want_add(w, EBUSY);
+		/* contract: "a failed allocation with ENOMEM". */
+		if (!w->n && !model_alloc_certain(d,
+				hx_page_align(in->resize.size), b))
+			hx_want_add(w, ENOMEM);
+		break;
+	}
+	case KXFER_IOC_SYNC_FOR_CPU:
+	case KXFER_IOC_SYNC_FOR_DEVICE:
+		/* contract: flags zero, a KXFER_SYNC_* direction, a range. */
+		if (in->sync.flags || !sync_direction_valid(in->sync.direction))
+			hx_want_add(w, EINVAL);
+		if (!range_valid(d, in->sync.offset, in->sync.length))
+			hx_want_add(w, EINVAL);
 		break;
 	default:
 		break;
 	}
-	if (w->n)
+	/* Broken rules, or a RESIZE that may find no memory (0 added below). */
+	if (w->n && !hx_want_has(w, ENOMEM))
 		return;
 
 	/* Everything valid: the result goes back, if it can. */

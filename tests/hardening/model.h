@@ -22,10 +22,20 @@
 
 #include "hx.h"
 
+/*
+ * design (docs/design.md, backings): the largest buffer of the vmalloc
+ * and dma backings; the pages backing's is its largest block, less.
+ */
+#define MODEL_MAX_BUF_SIZE	(1ULL << 30)
+#define MODEL_NR_BACKINGS	3
+
 /* What the test knows about the device under test and its open file. */
 struct model_dev {
 	uint64_t size;		/* buffer bytes, a page multiple */
-	uint64_t max_size;	/* INFO.max_size */
+	uint32_t backing;	/* KXFER_BACKING_* of the buffer */
+	/* INFO.max_size per backing: KXFER_IOC_RESIZE's upper limit */
+	uint64_t backing_max[MODEL_NR_BACKINGS];
+	uint64_t pmd;		/* THP's PMD size; 0: kernel without THP */
 	uint64_t page;
 	unsigned int mapped;	/* live mappings (VMAs) the test holds */
 	unsigned char *shadow;	/* expected buffer contents */
@@ -38,9 +48,48 @@ struct model_dev {
 	uint64_t calls[KXFER_NR_PATHS];
 };
 
-/* Read the device's size and contents into a fresh model. */
+/*
+ * Read the device's size, backing and contents into a fresh model, with
+ * each backing's size limit as the contract and design predict it (see
+ * model_backing_max()).
+ */
 void model_init(struct model_dev *d, int fd, size_t cap);
 void model_free(struct model_dev *d);
+
+/*
+ * The largest RESIZE the contract allows on a backing, predicted without
+ * asking the device: 1 GiB for vmalloc and dma (design); for pages "its
+ * largest block" (contract), the page size shifted by the highest order
+ * /proc/buddyinfo lists, at most 1 GiB; 0 for an unknown backing, or for
+ * pages when /proc/buddyinfo cannot be read.
+ */
+uint64_t model_backing_max(uint32_t backing, uint64_t page);
+
+/* /sys/kernel/mm/transparent_hugepage/hpage_pmd_size; 0 without THP. */
+uint64_t model_pmd_size(void);
+
+/*
+ * INFO.huge_size the contract gives the current buffer: the PMD size for
+ * a pages buffer of exactly that size on a THP kernel, else 0.
+ */
+uint32_t model_huge_size(const struct model_dev *d);
+
+/* "vmalloc", "pages", "dma" or "backing N". */
+const char *model_backing_name(uint32_t backing);
+
+/*
+ * Whether a RESIZE allocation of size bytes (page-aligned) on a valid
+ * backing can only succeed; otherwise ENOMEM is as good an answer as
+ * success (see model_ioctl()).
+ */
+int model_alloc_certain(const struct model_dev *d, uint64_t size,
+			uint32_t backing);
+
+/*
+ * RESIZE the device to size bytes on backing, which must work (setting a
+ * fuzz test up, putting back what it found); ends the test otherwise.
+ */
+void model_device_resize(int fd, uint64_t size, uint32_t backing);
 
 /* Count a call that moved bytes on a path, as GET_STATS should. */
 void model_count(struct model_dev *d, int path, uint64_t bytes);
@@ -81,6 +130,7 @@ union model_ioctl_arg {
 	struct kxfer_mode mode;
 	struct kxfer_resize resize;
 	struct kxfer_stats stats;
+	struct kxfer_sync sync;
 };
 
 /* Bytes the command copies in and out, 0 for none. */
@@ -93,7 +143,8 @@ const char *model_ioctl_name(unsigned int cmd);
  * Outcome of ioctl(cmd, arg) where arg points at *in (whose readable and
  * writable prefixes p describes).  *copy_out_fails is set when success
  * depends on writing the result back and that cannot work: the kernel
- * did the work, then fails with EFAULT.
+ * did the work, then fails with EFAULT.  A valid RESIZE the model cannot
+ * be sure of (model_alloc_certain()) may succeed or fail with ENOMEM.
  */
 void model_ioctl(const struct model_dev *d, unsigned int cmd,
 		 const struct hx_ptr *p, const union model_ioctl_arg *in,
