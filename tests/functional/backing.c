@@ -49,20 +49,6 @@ static const char *const cache_names[] = {
 	[KXFER_CACHE_UNCACHED] = "uncached",
 };
 
-static int resize_raw(int fd, uint64_t size, uint32_t backing)
-{
-	struct kxfer_resize r = { .size = size, .backing = backing };
-
-	return ioctl(fd, KXFER_IOC_RESIZE, &r);
-}
-
-static void resize_to(int fd, uint64_t size, uint32_t backing)
-{
-	if (resize_raw(fd, size, backing) < 0)
-		FAIL("RESIZE to %" PRIu64 " bytes on the %s backing: %s", size,
-		     backing_names[backing], kxt_errstr(errno));
-}
-
 /* The size and backing the run started with, for the tests after this. */
 static void restore(int fd)
 {
@@ -82,7 +68,7 @@ static uint64_t max_size_of(int fd, uint32_t backing)
 {
 	struct kxfer_info info;
 
-	resize_to(fd, kx_page(), backing);
+	kx_resize_to(fd, kx_page(), backing);
 	kx_info(fd, &info);
 	return info.max_size;
 }
@@ -181,7 +167,7 @@ TEST(resize_through_each_backing_keeps_prefix_and_zeroes_tail)
 	uint64_t ps = kx_page(), size = 4 * ps;
 	int fd = kx_open();
 
-	resize_to(fd, size, KXFER_BACKING_VMALLOC);
+	kx_resize_to(fd, size, KXFER_BACKING_VMALLOC);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		uint64_t new_size = steps[i].pages * ps;
 		uint64_t kept = size < new_size ? size : new_size;
@@ -189,7 +175,7 @@ TEST(resize_through_each_backing_keeps_prefix_and_zeroes_tail)
 		char what[96];
 
 		kx_put_pattern(fd, 0, size, seed);
-		resize_to(fd, new_size, steps[i].backing);
+		kx_resize_to(fd, new_size, steps[i].backing);
 		ASSERT_EQ(kx_size(fd), new_size);
 		snprintf(what, sizeof(what), "bytes below the old size after RESIZE to %s",
 			 backing_names[steps[i].backing]);
@@ -212,7 +198,7 @@ TEST(info_backing_follows_resize)
 	int fd = kx_open();
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		resize_to(fd, 2 * kx_page(), order[i]);
+		kx_resize_to(fd, 2 * kx_page(), order[i]);
 		EXPECT_EQ(backing_of(fd), order[i]);
 	}
 	restore(fd);
@@ -230,7 +216,7 @@ TEST(sysfs_backing_names_follow_resize)
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		int r;
 
-		resize_to(fd, 2 * kx_page(), order[i]);
+		kx_resize_to(fd, 2 * kx_page(), order[i]);
 		r = kx_sysfs_read("backing", buf, sizeof(buf));
 		if (r < 0)
 			FAIL("reading %s: %s", kx_sysfs_path("backing"),
@@ -264,16 +250,16 @@ TEST(resize_pages_past_its_max_size_fails_einval)
 	int fd = kx_open();
 	uint64_t ps = kx_page(), pages_max = max_size_of(fd, KXFER_BACKING_PAGES);
 
-	resize_to(fd, 2 * ps, KXFER_BACKING_PAGES);
+	kx_resize_to(fd, 2 * ps, KXFER_BACKING_PAGES);
 	kx_put_pattern(fd, 0, 2 * ps, 0xb200);
-	EXPECT_ERRNO(resize_raw(fd, pages_max + ps, KXFER_BACKING_PAGES),
+	EXPECT_ERRNO(kx_resize_raw(fd, pages_max + ps, KXFER_BACKING_PAGES),
 		     EINVAL);
-	EXPECT_ERRNO(resize_raw(fd, pages_max + 1, KXFER_BACKING_PAGES),
+	EXPECT_ERRNO(kx_resize_raw(fd, pages_max + 1, KXFER_BACKING_PAGES),
 		     EINVAL);
 	/* From another backing: the limit is the target backing's. */
-	resize_to(fd, 2 * ps, KXFER_BACKING_VMALLOC);
+	kx_resize_to(fd, 2 * ps, KXFER_BACKING_VMALLOC);
 	kx_put_pattern(fd, 0, 2 * ps, 0xb200);
-	EXPECT_ERRNO(resize_raw(fd, pages_max + ps, KXFER_BACKING_PAGES),
+	EXPECT_ERRNO(kx_resize_raw(fd, pages_max + ps, KXFER_BACKING_PAGES),
 		     EINVAL);
 	EXPECT_EQ(kx_size(fd), 2 * ps);
 	EXPECT_EQ(backing_of(fd), (uint32_t)KXFER_BACKING_VMALLOC);
@@ -287,8 +273,8 @@ TEST(resize_pages_far_beyond_max_order_fails_einval)
 	int fd = kx_open();
 	uint64_t vmalloc_max = max_size_of(fd, KXFER_BACKING_VMALLOC);
 
-	EXPECT_ERRNO(resize_raw(fd, vmalloc_max, KXFER_BACKING_PAGES), EINVAL);
-	EXPECT_ERRNO(resize_raw(fd, 1ULL << 30, KXFER_BACKING_PAGES), EINVAL);
+	EXPECT_ERRNO(kx_resize_raw(fd, vmalloc_max, KXFER_BACKING_PAGES), EINVAL);
+	EXPECT_ERRNO(kx_resize_raw(fd, 1ULL << 30, KXFER_BACKING_PAGES), EINVAL);
 	EXPECT_EQ(backing_of(fd), (uint32_t)KXFER_BACKING_VMALLOC);
 	restore(fd);
 }
@@ -299,7 +285,7 @@ TEST(resize_unknown_backing_3_fails_einval)
 	uint64_t size = kx_size(fd);
 
 	kx_put_pattern(fd, 0, kx_page(), 0xb300);
-	ASSERT_ERRNO(resize_raw(fd, kx_page(), 3), EINVAL);
+	ASSERT_ERRNO(kx_resize_raw(fd, kx_page(), 3), EINVAL);
 	ASSERT_EQ(kx_size(fd), size);
 	ASSERT_EQ(backing_of(fd), (uint32_t)KXFER_BACKING_VMALLOC);
 	kx_expect_pattern(fd, 0, kx_page(), 0xb300,
@@ -343,7 +329,7 @@ TEST(resize_dma_beyond_max_order_needs_cma_else_enomem)
 		     dma_max);
 	}
 	errno = 0;
-	r = resize_raw(fd, size, KXFER_BACKING_DMA);
+	r = kx_resize_raw(fd, size, KXFER_BACKING_DMA);
 	if (cma >= size) {
 		if (r < 0)
 			kxt_fail_at(__FILE__, __LINE__, 0,
@@ -379,7 +365,7 @@ static void coh_setup(struct coh *c, uint32_t backing, uint32_t cache,
 {
 	c->fd = kx_open();
 	c->len = COH_PAGES * kx_page();
-	resize_to(c->fd, c->len, backing);
+	kx_resize_to(c->fd, c->len, backing);
 	set_mode_cache(c->fd, work, seed, cache);
 	c->map = kx_map(c->fd, c->len, 0, RW, MAP_SHARED);
 	kxt_diag("backing %s, cache %s, %" PRIu64 " bytes",
@@ -477,7 +463,7 @@ static void mmap_of_dma_buffer_fails_einval(uint32_t cache)
 	uint64_t len = COH_PAGES * kx_page();
 	int fd = kx_open();
 
-	resize_to(fd, len, KXFER_BACKING_DMA);
+	kx_resize_to(fd, len, KXFER_BACKING_DMA);
 	set_mode_cache(fd, KXFER_WORK_NONE, 0, cache);
 	ASSERT_MAP_ERRNO(mmap(NULL, len, RW, MAP_SHARED, fd, 0), EINVAL);
 	restore(fd);
@@ -675,7 +661,7 @@ TEST(sync_works_on_every_backing_and_keeps_data)
 	int fd = kx_open();
 
 	for (uint32_t b = 0; b < NR_BACKINGS; b++) {
-		resize_to(fd, len, b);
+		kx_resize_to(fd, len, b);
 		kx_put_pattern(fd, 0, len, 0xb500 + b);
 		for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
 			sync_ok(fd, KXFER_IOC_SYNC_FOR_DEVICE, 0, len, dirs[d]);
@@ -706,7 +692,7 @@ static void process_vm_readv_works_on(uint32_t backing)
 	int fd = kx_open();
 	void *map, *buf = kx_alloc(len);
 
-	resize_to(fd, len, backing);
+	kx_resize_to(fd, len, backing);
 	kx_put_pattern(fd, 0, len, 0xb600 + backing);
 	map = kx_map(fd, len, 0, PROT_READ, MAP_SHARED);
 	ASSERT_EQ(read_other_mm(buf, map, len), (ssize_t)len);
@@ -734,7 +720,7 @@ TEST(process_vm_readv_on_dma_mapping_fails_efault)
 	int fd = kx_open();
 	void *map, *buf = kx_alloc(len);
 
-	resize_to(fd, len, KXFER_BACKING_DMA);
+	kx_resize_to(fd, len, KXFER_BACKING_DMA);
 	kx_put_pattern(fd, 0, len, 0xb603);
 	map = kx_map(fd, len, 0, PROT_READ, MAP_SHARED);
 	EXPECT_ERRNO(read_other_mm(buf, map, len), EFAULT);

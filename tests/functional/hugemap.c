@@ -48,20 +48,6 @@
 
 /* --- buffer and device state --- */
 
-static int resize_raw(int fd, uint64_t size, uint32_t backing)
-{
-	struct kxfer_resize r = { .size = size, .backing = backing };
-
-	return ioctl(fd, KXFER_IOC_RESIZE, &r);
-}
-
-static void resize_to(int fd, uint64_t size, uint32_t backing)
-{
-	if (resize_raw(fd, size, backing) < 0)
-		FAIL("RESIZE to %" PRIu64 " bytes on backing %u: %s", size,
-		     backing, kxt_errstr(errno));
-}
-
 /* The size and backing the run started with, for the tests after this. */
 static void restore(int fd)
 {
@@ -73,7 +59,7 @@ static uint64_t pages_max_size(int fd)
 {
 	struct kxfer_info info;
 
-	resize_to(fd, kx_page(), KXFER_BACKING_PAGES);
+	kx_resize_to(fd, kx_page(), KXFER_BACKING_PAGES);
 	kx_info(fd, &info);
 	return info.max_size;
 }
@@ -83,7 +69,7 @@ static uint32_t huge_size_for(int fd, uint64_t size, uint32_t backing)
 {
 	struct kxfer_info info;
 
-	resize_to(fd, size, backing);
+	kx_resize_to(fd, size, backing);
 	kx_info(fd, &info);
 	return info.huge_size;
 }
@@ -241,7 +227,7 @@ static void huge_begin(struct huge *h)
 	h->fd = kx_open();
 	h->ps = kx_page();
 	h->pmd = pmd_size_or_skip(h->fd);
-	resize_to(h->fd, h->pmd, KXFER_BACKING_PAGES);
+	kx_resize_to(h->fd, h->pmd, KXFER_BACKING_PAGES);
 	kx_info(h->fd, &info);
 	ASSERT_EQ(info.buf_size, h->pmd);
 	ASSERT_EQ((uint64_t)info.huge_size, h->pmd);
@@ -392,7 +378,7 @@ TEST(huge_size_is_pmd_size_for_size_rounding_up_to_pmd)
 	struct kxfer_info info;
 
 	huge_begin(&h);
-	resize_to(h.fd, h.pmd - h.ps + 1, KXFER_BACKING_PAGES);
+	kx_resize_to(h.fd, h.pmd - h.ps + 1, KXFER_BACKING_PAGES);
 	kx_info(h.fd, &info);
 	EXPECT_EQ(info.buf_size, h.pmd);
 	EXPECT_EQ((uint64_t)info.huge_size, h.pmd);
@@ -444,7 +430,7 @@ TEST(huge_size_is_0_for_dma_buffer_of_pmd_size)
 
 	huge_begin(&h);
 	errno = 0;
-	r = resize_raw(h.fd, h.pmd, KXFER_BACKING_DMA);
+	r = kx_resize_raw(h.fd, h.pmd, KXFER_BACKING_DMA);
 	if (r < 0 && errno == ENOMEM) {
 		huge_end(&h);
 		SKIP("RESIZE to %" PRIu64 " bytes on dma: ENOMEM (no CMA area or contiguous block that large); its huge_size not checked",
@@ -469,9 +455,9 @@ TEST(huge_resize_keeps_prefix_and_zeroes_tail)
 	struct huge h;
 
 	huge_begin(&h);
-	resize_to(h.fd, h.pmd / 2, KXFER_BACKING_VMALLOC);
+	kx_resize_to(h.fd, h.pmd / 2, KXFER_BACKING_VMALLOC);
 	kx_put_pattern(h.fd, 0, h.pmd / 2, 0x8701);
-	resize_to(h.fd, h.pmd, KXFER_BACKING_PAGES);
+	kx_resize_to(h.fd, h.pmd, KXFER_BACKING_PAGES);
 	kx_expect_pattern(h.fd, 0, h.pmd / 2, 0x8701,
 			  "bytes below the old size after RESIZE to the huge buffer");
 	kx_expect_byte(h.fd, h.pmd / 2, h.pmd / 2, 0,
@@ -959,7 +945,7 @@ TEST(huge_munmap_of_second_half_splits_pmd_keeps_first_half)
 
 	ASSERT_OK(munmap(m, half));
 	EXPECT_EQ(nr_mappings(h.fd), before);
-	ASSERT_OK(resize_raw(h.fd, kx_start_size, KXFER_BACKING_VMALLOC));
+	ASSERT_OK(kx_resize_raw(h.fd, kx_start_size, KXFER_BACKING_VMALLOC));
 	close(h.fd);
 }
 
@@ -999,7 +985,7 @@ TEST(huge_mprotect_of_one_page_splits_pmd_keeps_data)
 
 	ASSERT_OK(munmap(m, h.pmd));
 	EXPECT_EQ(nr_mappings(h.fd), before);
-	ASSERT_OK(resize_raw(h.fd, kx_start_size, KXFER_BACKING_VMALLOC));
+	ASSERT_OK(kx_resize_raw(h.fd, kx_start_size, KXFER_BACKING_VMALLOC));
 	close(h.fd);
 }
 
@@ -1070,7 +1056,7 @@ TEST(huge_mremap_of_pmd_mapping_keeps_data_and_count)
 
 	ASSERT_OK(munmap(r.base, r.len));	/* holds m now */
 	EXPECT_EQ(nr_mappings(h.fd), before);
-	ASSERT_OK(resize_raw(h.fd, kx_start_size, KXFER_BACKING_VMALLOC));
+	ASSERT_OK(kx_resize_raw(h.fd, kx_start_size, KXFER_BACKING_VMALLOC));
 	close(h.fd);
 }
 
@@ -1124,9 +1110,9 @@ TEST(huge_resize_while_pmd_mapped_fails_ebusy)
 	huge_begin(&h);
 	kx_put_pattern(h.fd, 0, h.pmd, 0x8781);
 	m = map_pmd(&h, RW);
-	EXPECT_ERRNO(resize_raw(h.fd, kx_start_size, KXFER_BACKING_VMALLOC),
+	EXPECT_ERRNO(kx_resize_raw(h.fd, kx_start_size, KXFER_BACKING_VMALLOC),
 		     EBUSY);
-	EXPECT_ERRNO(resize_raw(h.fd, h.pmd, KXFER_BACKING_PAGES), EBUSY);
+	EXPECT_ERRNO(kx_resize_raw(h.fd, h.pmd, KXFER_BACKING_PAGES), EBUSY);
 	kx_info(h.fd, &info);
 	EXPECT_EQ(info.buf_size, h.pmd);
 	EXPECT_EQ((uint64_t)info.huge_size, h.pmd);
@@ -1134,7 +1120,7 @@ TEST(huge_resize_while_pmd_mapped_fails_ebusy)
 			      "PMD mapping after the refused RESIZEs");
 	expect_still_one_pmd(&h, m);
 	ASSERT_OK(munmap(m, h.pmd));
-	ASSERT_OK(resize_raw(h.fd, kx_start_size, KXFER_BACKING_VMALLOC));
+	ASSERT_OK(kx_resize_raw(h.fd, kx_start_size, KXFER_BACKING_VMALLOC));
 	close(h.fd);
 }
 
@@ -1254,7 +1240,7 @@ TEST_TIMEOUT(huge_map_touch_unmap_resize_cycles_50_times, 600)
 		uint64_t faults, kb;
 		char *m;
 
-		resize_to(h.fd, h.pmd, KXFER_BACKING_PAGES);
+		kx_resize_to(h.fd, h.pmd, KXFER_BACKING_PAGES);
 		kx_info(h.fd, &info);
 		if (info.huge_size != h.pmd)
 			FAIL("cycle %d: huge_size %u, expected %" PRIu64, i,

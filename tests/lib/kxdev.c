@@ -85,14 +85,30 @@ struct kxfer_mode kx_get_mode(int fd)
 	return m;
 }
 
+int kx_resize_raw(int fd, uint64_t size, uint32_t backing)
+{
+	struct kxfer_resize r = { .size = size, .backing = backing };
+
+	return ioctl(fd, KXFER_IOC_RESIZE, &r);
+}
+
+void kx_resize_to(int fd, uint64_t size, uint32_t backing)
+{
+	static const char *const names[] = {
+		[KXFER_BACKING_VMALLOC] = "vmalloc",
+		[KXFER_BACKING_PAGES] = "pages",
+		[KXFER_BACKING_DMA] = "dma",
+	};
+
+	if (kx_resize_raw(fd, size, backing) < 0)
+		FAIL("KXFER_IOC_RESIZE to %" PRIu64 " bytes on the %s backing: %s",
+		     size, backing < 3 ? names[backing] : "unknown",
+		     kxt_errstr(errno));
+}
+
 void kx_resize(int fd, uint64_t size)
 {
-	struct kxfer_resize r = { .size = size,
-				  .backing = KXFER_BACKING_VMALLOC };
-
-	if (ioctl(fd, KXFER_IOC_RESIZE, &r) < 0)
-		FAIL("KXFER_IOC_RESIZE to %" PRIu64 " bytes: %s", size,
-		     kxt_errstr(errno));
+	kx_resize_to(fd, size, KXFER_BACKING_VMALLOC);
 }
 
 void kx_get_stats(int fd, struct kxfer_stats *st)

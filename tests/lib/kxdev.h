@@ -31,7 +31,10 @@ void kx_info(int fd, struct kxfer_info *info);
 uint64_t kx_size(int fd);
 void kx_set_mode(int fd, uint32_t work, uint32_t seed);
 struct kxfer_mode kx_get_mode(int fd);
-void kx_resize(int fd, uint64_t size);
+void kx_resize(int fd, uint64_t size);	/* on the vmalloc backing */
+/* RESIZE's return value (errno set), and the version that must succeed. */
+int kx_resize_raw(int fd, uint64_t size, uint32_t backing);
+void kx_resize_to(int fd, uint64_t size, uint32_t backing);
 void kx_get_stats(int fd, struct kxfer_stats *st);
 void kx_reset_stats(int fd);
 /* End the test as skipped if the buffer is smaller than min bytes. */
