@@ -16,6 +16,11 @@ static const char *const cache_names[KX_NR_CACHES] = {
 	[KXFER_CACHE_UNCACHED] = "uncached",
 };
 
+static const char *const pagemap_names[KX_NR_PAGEMAPS] = {
+	[KX_PAGEMAP_HUGE] = "huge",
+	[KX_PAGEMAP_BASE] = "base",
+};
+
 const char *kx_backing_name(uint32_t backing)
 {
 	return backing < KX_NR_BACKINGS ? backing_names[backing] : "?";
@@ -24,6 +29,11 @@ const char *kx_backing_name(uint32_t backing)
 const char *kx_cache_name(uint32_t cache)
 {
 	return cache < KX_NR_CACHES ? cache_names[cache] : "?";
+}
+
+const char *kx_pagemap_name(uint32_t pagemap)
+{
+	return pagemap < KX_NR_PAGEMAPS ? pagemap_names[pagemap] : "?";
 }
 
 static int parse_list(const char *s, const char *const *names,
@@ -69,4 +79,11 @@ int kx_parse_caches(const char *s, uint32_t *out, unsigned int *n,
 {
 	return parse_list(s, cache_names, KX_NR_CACHES,
 			  "cached, wc or uncached", out, n, err, errlen);
+}
+
+int kx_parse_pagemaps(const char *s, uint32_t *out, unsigned int *n,
+		      char *err, size_t errlen)
+{
+	return parse_list(s, pagemap_names, KX_NR_PAGEMAPS, "huge or base",
+			  out, n, err, errlen);
 }

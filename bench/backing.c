@@ -53,6 +53,12 @@ int kx_backing_use(struct kx_backing_state *s, uint32_t backing,
 	return resize(s, need, backing, info, err, errlen);
 }
 
+int kx_backing_use_huge(struct kx_backing_state *s, uint64_t pmd,
+			struct kxfer_info *info, char *err, size_t errlen)
+{
+	return resize(s, pmd, KXFER_BACKING_PAGES, info, err, errlen);
+}
+
 int kx_backing_restore(struct kx_backing_state *s, struct kxfer_info *info,
 		       char *err, size_t errlen)
 {

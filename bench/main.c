@@ -24,6 +24,7 @@
 #include "method.h"
 #include "options.h"
 #include "output.h"
+#include "pmdprobe.h"
 #include "runner.h"
 #include "sizes.h"
 #include "sysinfo.h"
@@ -346,6 +347,69 @@ static void attr_list(char *buf, size_t len, const uint32_t *v,
 			      name(v[i]));
 }
 
+/* Device bytes one point uses: every thread's range. */
+static uint64_t point_need(const struct kx_opts *o, uint64_t size,
+			   size_t page)
+{
+	return (o->threads - 1) * kx_thread_stride(size, page) + size;
+}
+
+/*
+ * --page-map with the pages backing: a buffer of exactly one huge page,
+ * the only size the driver maps with a PMD entry.  Returns 1 when the
+ * buffer is one now, else 0 after a note saying why not (the backing then
+ * gets an ordinary buffer, and base is skipped as for any other).
+ */
+static int use_huge_buffer(struct kx_backing_state *bst, uint64_t pmd,
+			   struct kxfer_info *info)
+{
+	char err[512], a[32];
+
+	if (!pmd) {
+		fprintf(stderr, PROG ": note: this kernel has no transparent huge pages (no %s): a pages buffer cannot be one huge page\n",
+			KX_HPAGE_PMD_SIZE_PATH);
+		return 0;
+	}
+	kx_format_size(pmd, a, sizeof(a));
+	if (kx_backing_use_huge(bst, pmd, info, err, sizeof(err))) {
+		fprintf(stderr, PROG ": note: no pages buffer of one huge page (%s): %s\n",
+			a, err);
+		return 0;
+	}
+	if (!info->huge_size) {
+		fprintf(stderr, PROG ": note: the driver did not make the %s pages buffer one huge page (kxfer_info.huge_size 0: a kxfer.ko older than ABI 3, or a kernel without CONFIG_TRANSPARENT_HUGEPAGE)\n",
+			a);
+		return 0;
+	}
+	return 1;
+}
+
+static void note_huge_sizes(uint64_t from, const struct kxfer_info *info,
+			    const char *bname)
+{
+	char a[32], b[32];
+
+	kx_format_size(from, a, sizeof(a));
+	kx_format_size(info->buf_size, b, sizeof(b));
+	if (isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, PROG ": note: sizes from %s up skipped with the %s backing: --page-map made its buffer one huge page of %s\n",
+		a, bname, b);
+}
+
+/* base on a buffer without a huge page: list, metadata, one note. */
+static void note_base_skipped(struct kx_meta *meta, const char *bname,
+			      char *list, size_t len)
+{
+	size_t used = strlen(list);
+
+	fprintf(stderr, PROG ": note: skipping --page-map base with the %s backing: its buffer has no huge page (kxfer_info.huge_size 0), so base would map it exactly as huge does\n",
+		bname);
+	snprintf(list + used, len - used, "%s%s", used ? "," : "", bname);
+	kx_meta_set(meta, "skipped_page_map",
+		    "base with %s (no huge page in the buffer)", list);
+}
+
 static void command_line(struct kx_meta *meta, int argc, char **argv)
 {
 	char buf[1024];
@@ -373,6 +437,11 @@ int main(int argc, char **argv)
 	struct kx_backing_state bst = { .fd = -1 };
 	uint32_t backings[KX_NR_BACKINGS];
 	unsigned int nbackings = 1;
+	uint32_t pagemaps[KX_NR_PAGEMAPS] = { KX_PAGEMAP_HUGE };
+	unsigned int npagemaps = 1;
+	uint64_t pmd = kx_hpage_pmd_size();
+	char skipped_p[64] = "";
+	int pmd_note = 0;
 	uint64_t need = 0;
 	const char *why;
 	char skipped_b[64];
@@ -475,9 +544,16 @@ int main(int argc, char **argv)
 	} else {
 		backings[0] = cfg.info.backing;
 	}
+	if (o.npagemaps && !mmap_runs)
+		fprintf(stderr, PROG ": note: --page-map ignored: no mmap method runs\n");
 	if (!mmap_runs) {
 		o.caches[0] = KXFER_CACHE_CACHED;
 		o.ncaches = 1;
+		o.npagemaps = 0;
+	}
+	if (o.npagemaps) {
+		memcpy(pagemaps, o.pagemaps, sizeof(pagemaps));
+		npagemaps = o.npagemaps;
 	}
 	if (!nsel) {
 		fprintf(stderr, PROG ": nothing left to run\n");
@@ -490,9 +566,7 @@ int main(int argc, char **argv)
 
 	/* What a buffer of another backing must hold: the largest point. */
 	for (size_t j = 0; j < nsizes; j++) {
-		uint64_t n = (o.threads - 1) *
-			     kx_thread_stride(sizes[j], cfg.page_size) +
-			     sizes[j];
+		uint64_t n = point_need(&o, sizes[j], cfg.page_size);
 
 		if (n > need)
 			need = n;
@@ -554,6 +628,11 @@ int main(int argc, char **argv)
 			  kx_cache_name);
 		kx_meta_set(&meta, "mappings", "%s%s", buf,
 			    " (mmap methods; the rest: n/a)");
+		attr_list(buf, sizeof(buf), pagemaps, npagemaps,
+			  kx_pagemap_name);
+		kx_meta_set(&meta, "page_maps", "%s%s", buf,
+			    o.npagemaps ? " (mmap methods; the rest: n/a)" :
+			    " (default; mmap methods; the rest: n/a)");
 	}
 	if (use_device) {
 		kx_meta_num(&meta, "buf_size", "%llu",
@@ -584,7 +663,8 @@ int main(int argc, char **argv)
 	rp.cpus = cpus;
 
 	for (size_t i = 0; i < nsel; i++)
-		total += (sel[i]->flags & KXM_MMAP ? o.ncaches : 1) * nsizes;
+		total += (sel[i]->flags & KXM_MMAP ? o.ncaches * npagemaps :
+			  1) * nsizes;
 	total *= nbackings;
 	res = calloc(total, sizeof(*res));
 	if (!res) {
@@ -596,8 +676,12 @@ int main(int argc, char **argv)
 	for (unsigned int b = 0; b < nbackings; b++) {
 		const char *bname = use_device ?
 				    kx_backing_name(backings[b]) : "n/a";
+		int huge_buf = 0, size_note = 0, base_note = 0;
 
-		if (use_device &&
+		if (use_device && o.npagemaps && mmap_runs &&
+		    backings[b] == KXFER_BACKING_PAGES)
+			huge_buf = use_huge_buffer(&bst, pmd, &cfg.info);
+		if (use_device && !huge_buf &&
 		    kx_backing_use(&bst, backings[b], need, &cfg.info, buf,
 				   sizeof(buf))) {
 			if (isatty(STDERR_FILENO))
@@ -614,10 +698,15 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < nsel; i++) {
 			int is_mmap = !!(sel[i]->flags & KXM_MMAP);
 			unsigned int nc = is_mmap ? o.ncaches : 1;
+			unsigned int npm = is_mmap ? npagemaps : 1;
 
-			for (unsigned int k = 0; k < nc; k++) {
-				cfg.cache = is_mmap ? o.caches[k] :
+			for (unsigned int q = 0; q < nc * npm; q++) {
+				uint32_t pm = is_mmap ? pagemaps[q % npm] :
+					      KX_PAGEMAP_HUGE;
+
+				cfg.cache = is_mmap ? o.caches[q / npm] :
 					    KXFER_CACHE_CACHED;
+				cfg.page_map = pm;
 				/*
 				 * A dma buffer has the DMA API's attribute;
 				 * the driver refuses others (EINVAL).
@@ -631,7 +720,25 @@ int main(int argc, char **argv)
 						    "wc,uncached with dma (the driver refuses them)");
 					continue;
 				}
+				/* Without a huge page, base is huge again. */
+				if (is_mmap && pm == KX_PAGEMAP_BASE &&
+				    !cfg.info.huge_size) {
+					if (!base_note++)
+						note_base_skipped(&meta, bname,
+								  skipped_p,
+								  sizeof(skipped_p));
+					continue;
+				}
 				for (size_t j = 0; j < nsizes; j++) {
+					uint64_t n = point_need(&o, sizes[j],
+								cfg.page_size);
+
+					if (huge_buf && n > cfg.info.buf_size) {
+						if (!size_note++)
+							note_huge_sizes(sizes[j],
+								&cfg.info, bname);
+						continue;
+					}
 					if (isatty(STDERR_FILENO))
 						progress(nres, total,
 							 sel[i]->name,
@@ -643,11 +750,13 @@ int main(int argc, char **argv)
 							fputs("\r\033[K",
 							      stderr);
 						fprintf(stderr,
-							PROG ": %s%s (backing %s, mapping %s)\n",
+							PROG ": %s%s (backing %s, mapping %s, page map %s)\n",
 							o.verify ? "FAILED: " :
 							"error: ", buf, bname,
 							is_mmap ?
 							kx_cache_name(cfg.cache) :
+							"n/a", is_mmap ?
+							kx_pagemap_name(pm) :
 							"n/a");
 						goto out;
 					}
@@ -655,6 +764,11 @@ int main(int argc, char **argv)
 					res[nres].mapping = is_mmap ?
 						kx_cache_name(cfg.cache) :
 						"n/a";
+					res[nres].page_map = is_mmap ?
+						kx_pagemap_name(pm) : "n/a";
+					if (res[nres].pmd_bytes ==
+					    KX_PMD_UNKNOWN && !pmd_note++)
+						fprintf(stderr, PROG ": note: no FilePmdMapped in /proc/self/smaps (is /proc mounted? the kernel needs CONFIG_PROC_PAGE_MONITOR): pmd_bytes is 'unknown'\n");
 					nres++;
 				}
 			}

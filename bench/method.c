@@ -2,6 +2,7 @@
 /* Building blocks shared by the files under methods/. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,27 +125,104 @@ const unsigned char *kx_map_view(struct kx_ctx *c, const unsigned char *p)
 	return c->scratch;
 }
 
-unsigned char *kx_map_range(struct kx_ctx *c, int fd)
+static int map_fail(struct kx_ctx *c, const char *what)
 {
-	void *p = mmap(NULL, kx_map_len(c), PROT_READ | PROT_WRITE,
-		       MAP_SHARED, fd, (off_t)c->dev_off);
+	return kx_fail(c, "%s of %zu bytes at buffer offset %llu: %s", what,
+		       kx_map_len(c), (unsigned long long)c->dev_off,
+		       strerror(errno));
+}
 
+/*
+ * KX_PAGEMAP_BASE: the kernel maps a huge page with one PMD entry only
+ * where the mapping covers a PMD-aligned block of the file and (address -
+ * file offset) is a multiple of the PMD size.  Placing the mapping one
+ * page past that grid, inside a PROT_NONE reservation big enough to hold
+ * any such placement, leaves it page table entries.  The reservation is
+ * released with the mapping, in one munmap().
+ */
+static int map_off_grid(struct kx_ctx *c, int fd, struct kx_map *m)
+{
+	size_t pmd = c->cfg->info.huge_size, len = kx_map_len(c);
+	size_t area_len = len + 2 * pmd;
+	uintptr_t grid, at;
+	void *area, *p;
+
+	area = mmap(NULL, area_len, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (area == MAP_FAILED)
+		return map_fail(c, "PROT_NONE reservation for the mmap");
+	grid = ((uintptr_t)area + pmd - 1) & ~(uintptr_t)(pmd - 1);
+	at = grid + (c->dev_off + c->cfg->page_size) % pmd;
+	p = mmap((void *)at, len, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, fd, (off_t)c->dev_off);
 	if (p == MAP_FAILED) {
-		kx_fail(c, "mmap of %zu bytes at buffer offset %llu: %s",
-			kx_map_len(c), (unsigned long long)c->dev_off,
-			strerror(errno));
-		return NULL;
+		map_fail(c, "mmap (MAP_FIXED, off the PMD grid)");
+		munmap(area, area_len);
+		return -1;
 	}
-	return p;
+	m->p = p;
+	m->area = area;
+	m->area_len = area_len;
+	return 0;
+}
+
+/*
+ * Whether the thread's range holds a whole PMD-aligned block of the file,
+ * the only case in which the kernel could map part of it with a PMD.
+ */
+static int covers_pmd_block(const struct kx_ctx *c, size_t pmd)
+{
+	uint64_t first = (c->dev_off + pmd - 1) / pmd * pmd;
+
+	return first + pmd <= c->dev_off + kx_map_len(c);
+}
+
+int kx_map_range(struct kx_ctx *c, int fd, struct kx_map *m)
+{
+	size_t pmd = c->cfg->info.huge_size;
+	void *p;
+
+	if (c->cfg->page_map == KX_PAGEMAP_BASE) {
+		if (!pmd)
+			return kx_fail(c, "--page-map base needs a buffer with a huge page (kxfer_info.huge_size is 0)");
+		/*
+		 * A smaller range is PTE-mapped wherever it goes; placing
+		 * it off the grid would only add costs huge does not pay
+		 * (the reservation, a page table page of its own).
+		 */
+		if (covers_pmd_block(c, pmd))
+			return map_off_grid(c, fd, m);
+	}
+	p = mmap(NULL, kx_map_len(c), PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 (off_t)c->dev_off);
+	if (p == MAP_FAILED)
+		return map_fail(c, "mmap");
+	m->p = p;
+	m->area = p;
+	m->area_len = kx_map_len(c);
+	return 0;
+}
+
+int kx_unmap_range(struct kx_ctx *c, struct kx_map *m)
+{
+	int ret = 0;
+
+	if (!m->area)
+		return 0;
+	if (munmap(m->area, m->area_len))
+		ret = kx_io_fail(c, "munmap", -1);
+	m->area = NULL;
+	m->p = NULL;
+	return ret;
 }
 
 int kx_need_map(struct kx_ctx *c)
 {
 	volatile unsigned char sink;
 
-	c->map = kx_map_range(c, c->fd);
-	if (!c->map)
+	if (kx_map_range(c, c->fd, &c->kept))
 		return -1;
+	c->map = c->kept.p;
 	c->map_len = kx_map_len(c);
 	/* Fault every page in now: the persistent mapping is already warm. */
 	for (size_t i = 0; i < c->map_len; i += c->cfg->page_size)

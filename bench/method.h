@@ -22,6 +22,7 @@
 
 #include <linux/kxfer.h>
 
+#include "attrs.h"
 #include "consume.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -58,9 +59,25 @@ struct kx_cfg {
 	 * means every access to a mapping goes through kx_map_*() below.
 	 */
 	uint32_t cache;
+	/*
+	 * KX_PAGEMAP_* of every mapping kx_map_range() makes.  BASE needs
+	 * info.huge_size (the PMD size) to place them off the PMD grid.
+	 */
+	uint32_t page_map;
 };
 
 struct kx_method;
+
+/*
+ * One mapping of a thread's range (kx_map_range()) and what
+ * kx_unmap_range() releases with it: the mapping alone, or, for
+ * KX_PAGEMAP_BASE, the PROT_NONE reservation it was placed in.
+ */
+struct kx_map {
+	unsigned char *p;		/* the range's first byte */
+	void *area;			/* NULL: nothing mapped */
+	size_t area_len;
+};
 
 /* One thread's state for one (method, size) point. */
 struct kx_ctx {
@@ -82,6 +99,7 @@ struct kx_ctx {
 	size_t ubuf_len;
 	unsigned char *map;		/* persistent mapping of dev_off.. */
 	size_t map_len;
+	struct kx_map kept;		/* what map is part of */
 	int aux_fd[2];			/* method's own fds, -1 if unused */
 	unsigned char *scratch;		/* kx_map_view()'s copy, size bytes */
 	void *priv;			/* method's own, freed by teardown() */
@@ -126,8 +144,13 @@ int kx_io_fail(struct kx_ctx *c, const char *what, long ret);
 int kx_need_ubufs(struct kx_ctx *c, int two);
 /* map/map_len: the thread's range, mapped MAP_SHARED, every page touched. */
 int kx_need_map(struct kx_ctx *c);
-/* mmap of the thread's range without touching it; NULL after kx_fail(). */
-unsigned char *kx_map_range(struct kx_ctx *c, int fd);
+/*
+ * mmap of the thread's range without touching it, placed as
+ * cfg->page_map says; returns 0, or -1 after kx_fail().
+ */
+int kx_map_range(struct kx_ctx *c, int fd, struct kx_map *m);
+/* Releases m (and its reservation); 0, or -1 after kx_fail(). */
+int kx_unmap_range(struct kx_ctx *c, struct kx_map *m);
 size_t kx_map_len(const struct kx_ctx *c);
 
 /*

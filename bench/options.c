@@ -47,6 +47,12 @@ void kx_usage(FILE *f)
 "                         the original is restored at the end)\n"
 "      --mapping LIST     page attributes of the mmap methods' mapping:\n"
 "                         cached (default), wc, uncached; a list sweeps each\n"
+"      --page-map LIST    where the mmap methods' mappings go: huge (default:\n"
+"                         the kernel's choice, PMD-aligned, so a buffer with\n"
+"                         a huge page is mapped with one PMD entry) or base\n"
+"                         (one page past a PMD boundary: page table entries\n"
+"                         only); given, a pages backing is resized to the\n"
+"                         PMD size (one huge page) and larger sizes skipped\n"
 "      --list-methods     list the methods and exit\n"
 "  -V, --version          print the version and exit\n"
 "  -h, --help             this text\n"
@@ -65,6 +71,7 @@ enum {
 	OPT_BUF_SIZE,
 	OPT_BACKING,
 	OPT_MAPPING,
+	OPT_PAGE_MAP,
 	OPT_LIST,
 };
 
@@ -86,6 +93,7 @@ static const struct option longopts[] = {
 	{ "buf-size", required_argument, NULL, OPT_BUF_SIZE },
 	{ "backing", required_argument, NULL, OPT_BACKING },
 	{ "mapping", required_argument, NULL, OPT_MAPPING },
+	{ "page-map", required_argument, NULL, OPT_PAGE_MAP },
 	{ "list-methods", no_argument, NULL, OPT_LIST },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -251,6 +259,15 @@ int kx_parse_options(int argc, char **argv, struct kx_opts *o)
 			if (kx_parse_caches(optarg, o->caches, &o->ncaches,
 					    err, sizeof(err))) {
 				fprintf(stderr, PROG ": --mapping: %s\n", err);
+				return -1;
+			}
+			break;
+		case OPT_PAGE_MAP:
+			if (kx_parse_pagemaps(optarg, o->pagemaps,
+					      &o->npagemaps, err,
+					      sizeof(err))) {
+				fprintf(stderr, PROG ": --page-map: %s\n",
+					err);
 				return -1;
 			}
 			break;

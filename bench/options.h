@@ -37,6 +37,12 @@ struct kx_opts {
 	/* --mapping: KXFER_CACHE_* of the mmap methods (default: cached) */
 	uint32_t caches[KX_NR_CACHES];
 	unsigned int ncaches;
+	/*
+	 * --page-map: KX_PAGEMAP_* of the mmap methods; npagemaps 0: not
+	 * given, which runs huge only and leaves the pages buffer alone.
+	 */
+	uint32_t pagemaps[KX_NR_PAGEMAPS];
+	unsigned int npagemaps;
 	bool list_methods;
 	bool help;
 	bool version;

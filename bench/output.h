@@ -24,6 +24,8 @@ void kx_write_table(FILE *f, const struct kx_meta *m,
 void kx_csv_field(FILE *f, const char *s);
 /* JSON string literal with escapes; bytes >= 0x80 pass through (UTF-8). */
 void kx_json_string(FILE *f, const char *s);
+/* pmd_bytes as the CSV writes it: bytes, "n/a" or "unknown". */
+void kx_format_pmd(long long pmd_bytes, char *buf, size_t len);
 /* "812 ns", "12.3 us", "4.56 ms", "1.23 s" */
 void kx_format_ns(double ns, char *buf, size_t len);
 

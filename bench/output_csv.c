@@ -2,11 +2,22 @@
 #include <string.h>
 
 #include "output.h"
+#include "pmdprobe.h"
 
 const char kx_csv_header[] =
 	"method,path,direction,size_bytes,threads,consume,work,iterations,"
 	"min_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,stddev_ns,mad_ns,"
-	"bytes_per_s_p50,backing,mapping";
+	"bytes_per_s_p50,backing,mapping,page_map,pmd_bytes";
+
+void kx_format_pmd(long long pmd_bytes, char *buf, size_t len)
+{
+	if (pmd_bytes == KX_PMD_NA)
+		snprintf(buf, len, "n/a");
+	else if (pmd_bytes < 0)
+		snprintf(buf, len, "unknown");
+	else
+		snprintf(buf, len, "%lld", pmd_bytes);
+}
 
 void kx_csv_field(FILE *f, const char *s)
 {
@@ -41,6 +52,7 @@ void kx_write_csv(FILE *f, const struct kx_meta *m,
 	for (size_t i = 0; i < n; i++) {
 		const struct kx_result *x = &r[i];
 		const struct kx_stats *s = &x->st;
+		char pmd[32];
 
 		kx_csv_field(f, x->method);
 		fputc(',', f);
@@ -60,6 +72,9 @@ void kx_write_csv(FILE *f, const struct kx_meta *m,
 		kx_csv_field(f, x->backing ? x->backing : "n/a");
 		fputc(',', f);
 		kx_csv_field(f, x->mapping ? x->mapping : "n/a");
-		fputc('\n', f);
+		fputc(',', f);
+		kx_csv_field(f, x->page_map ? x->page_map : "n/a");
+		kx_format_pmd(x->pmd_bytes, pmd, sizeof(pmd));
+		fprintf(f, ",%s\n", pmd);
 	}
 }

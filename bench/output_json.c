@@ -91,6 +91,12 @@ void kx_write_json(FILE *f, const struct kx_meta *m,
 		num(f, "bytes_per_s_p50", x->bytes_per_s, 0);
 		str(f, "backing", x->backing ? x->backing : "n/a", 0);
 		str(f, "mapping", x->mapping ? x->mapping : "n/a", 0);
+		str(f, "page_map", x->page_map ? x->page_map : "n/a", 0);
+		/* JSON has no "n/a" number: null, as for NaN. */
+		if (x->pmd_bytes >= 0)
+			fprintf(f, ", \"pmd_bytes\": %lld", x->pmd_bytes);
+		else
+			fputs(", \"pmd_bytes\": null", f);
 		fputc('}', f);
 	}
 	fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);

@@ -63,6 +63,19 @@ static void write_body(FILE *f, unsigned long long page,
 				x->size > page ? "s" : "");
 		fputc('\n', f);
 	}
+	notes = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct kx_result *x = &r[i];
+
+		if (x->pmd_bytes <= 0)
+			continue;
+		if (!notes++)
+			fputs("\nMapped with huge pages (PMD entries; FilePmdMapped of one mapping, measured before timing):\n",
+			      f);
+		kx_format_size(x->size, sz, sizeof(sz));
+		kx_format_size((uint64_t)x->pmd_bytes, c[0], sizeof(c[0]));
+		fprintf(f, "  %-12s %6s  %s of %s\n", x->method, sz, c[0], sz);
+	}
 	kx_write_comparisons(f, r, n);
 }
 
@@ -83,63 +96,88 @@ static void add_distinct(const char **v, size_t *n, const char *s)
 }
 
 /*
- * One run, one (backing, mapping): the plain table.  A sweep gets one
- * section per combination, each with the copy methods and baselines of
- * that backing (their mapping is n/a) next to the mmap methods with that
- * mapping, so the comparisons stay like for like.
+ * One run, one (backing, mapping, page map): the plain table.  A sweep
+ * gets one section per combination, each with the copy methods and
+ * baselines of that backing (their mapping and page map are n/a) next to
+ * the mmap methods of that combination, so the comparisons stay like for
+ * like.
  */
 void kx_write_table(FILE *f, const struct kx_meta *m,
 		    const struct kx_result *r, size_t n)
 {
 	const char *pg = kx_meta_get(m, "page_size");
 	unsigned long long page = pg ? strtoull(pg, NULL, 10) : 0;
-	const char **backs, **maps;
+	const char **backs, **maps, **pms;
 	struct kx_result *sel;
-	size_t nb = 0, nm = 0;
+	size_t nb = 0, nm = 0, np = 0;
 
 	for (size_t i = 0; i < m->n; i++)
 		fprintf(f, "# %s: %s\n", m->items[i].key, m->items[i].value);
 	backs = calloc(n + 1, sizeof(*backs));
 	maps = calloc(n + 1, sizeof(*maps));
+	pms = calloc(n + 1, sizeof(*pms));
 	sel = calloc(n + 1, sizeof(*sel));
-	if (!backs || !maps || !sel)
+	if (!backs || !maps || !pms || !sel)
 		goto plain;
 	for (size_t i = 0; i < n; i++) {
 		add_distinct(backs, &nb, or_na(r[i].backing));
 		add_distinct(maps, &nm, or_na(r[i].mapping));
+		add_distinct(pms, &np, or_na(r[i].page_map));
 	}
-	if (nb <= 1 && nm <= 1)
+	if (nb <= 1 && nm <= 1 && np <= 1)
 		goto plain;
 	if (!nb)
 		backs[nb++] = "n/a";
 	if (!nm)
 		maps[nm++] = "n/a";
+	if (!np)
+		pms[np++] = "n/a";
 	for (size_t b = 0; b < nb; b++) {
-		for (size_t k = 0; k < nm; k++) {
-			size_t ns = 0;
+		int has_mmap = 0;
+
+		for (size_t i = 0; i < n; i++)
+			has_mmap |= !strcmp(or_na(r[i].backing), backs[b]) &&
+				    strcmp(or_na(r[i].mapping), "n/a");
+		for (size_t k = 0; k < nm * np; k++) {
+			const char *map = maps[k / np], *pm = pms[k % np];
+			size_t ns = 0, own = 0;
 
 			for (size_t i = 0; i < n; i++) {
 				const char *rm = or_na(r[i].mapping);
+				const char *rp = or_na(r[i].page_map);
 
-				if (!strcmp(or_na(r[i].backing), backs[b]) &&
-				    (!strcmp(rm, maps[k]) ||
-				     !strcmp(rm, "n/a")))
-					sel[ns++] = r[i];
+				if (strcmp(or_na(r[i].backing), backs[b]))
+					continue;
+				if (!strcmp(rm, map) && !strcmp(rp, pm))
+					own++;
+				else if (strcmp(rm, "n/a"))
+					continue;
+				sel[ns++] = r[i];
 			}
-			if (!ns)
+			/*
+			 * Copy rows go with each combination measured on
+			 * their backing, or once when it has no mmap rows.
+			 */
+			if (has_mmap ? !own : k > 0)
 				continue;
-			fprintf(f, "\n== backing %s, mapping %s (mmap methods; copy methods and baselines: n/a) ==\n",
-				backs[b], maps[k]);
+			if (np > 1)
+				fprintf(f, "\n== backing %s, mapping %s, page map %s (mmap methods; copy methods and baselines: n/a) ==\n",
+					backs[b], map, pm);
+			else
+				fprintf(f, "\n== backing %s, mapping %s (mmap methods; copy methods and baselines: n/a) ==\n",
+					backs[b], map);
 			write_body(f, page, sel, ns);
 		}
 	}
 	free(backs);
 	free(maps);
+	free(pms);
 	free(sel);
 	return;
 plain:
 	free(backs);
 	free(maps);
+	free(pms);
 	free(sel);
 	write_body(f, page, r, n);
 }

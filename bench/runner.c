@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "attrs.h"
 #include "buffers.h"
 #include "device.h"
+#include "pmdprobe.h"
 #include "runner.h"
 #include "timing.h"
 
@@ -364,8 +364,7 @@ static void worker_cleanup(struct worker *w)
 	kx_buf_free(c->ubuf2, c->ubuf_len);
 	free(c->scratch);
 	c->scratch = NULL;
-	if (c->map)
-		munmap(c->map, c->map_len);
+	kx_unmap_range(c, &c->kept);
 	for (int i = 0; i < 2; i++)
 		if (c->aux_fd[i] >= 0)
 			close(c->aux_fd[i]);
@@ -413,6 +412,7 @@ static int summarise(struct point *pt, size_t size, struct kx_result *res)
 	res->bytes_per_s = res->st.p50 > 0 ?
 		(double)rp->threads * (double)size * 1e9 / res->st.p50 : 0;
 	res->faults_per_op = -1;
+	res->pmd_bytes = KX_PMD_NA;
 	res->no_data = !!(m->flags & KXM_NO_DATA);
 	return 0;
 }
@@ -428,8 +428,18 @@ int kx_run_point(const struct kx_run_params *rp, const struct kx_method *m,
 	const struct kx_cfg *cfg = rp->cfg;
 	uint64_t stride = kx_thread_stride(size, cfg->page_size);
 	unsigned int started = 0;
+	long long pmd_bytes = KX_PMD_NA;
 	int ret = -1;
 
+	/* Untimed, before anything else maps: what the kernel really did. */
+	if ((m->flags & KXM_MMAP) && cfg->have_device &&
+	    kx_probe_pmd(cfg, size, &pmd_bytes, err, errlen)) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "%s, size %zu: %s", m->name, size, why);
+		return -1;
+	}
 	pt.w = calloc(rp->threads, sizeof(*pt.w));
 	if (!pt.w) {
 		snprintf(err, errlen, "out of memory");
@@ -492,6 +502,7 @@ int kx_run_point(const struct kx_run_params *rp, const struct kx_method *m,
 	if (pt.faults0 >= 0 && pt.faults1 >= pt.faults0 && res->iterations)
 		res->faults_per_op = (pt.faults1 - pt.faults0) /
 				     (double)res->iterations;
+	res->pmd_bytes = pmd_bytes;
 	ret = 0;
 out:
 	for (unsigned int t = 0; t < rp->threads; t++)

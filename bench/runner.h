@@ -22,8 +22,11 @@ struct kx_run_params {
 
 struct kx_result {
 	const char *method, *path, *direction, *consume, *work;
-	/* Set by the caller: KXFER_BACKING_* and KXFER_CACHE_* names, n/a */
-	const char *backing, *mapping;
+	/*
+	 * Set by the caller: KXFER_BACKING_*, KXFER_CACHE_* and KX_PAGEMAP_*
+	 * names, or n/a
+	 */
+	const char *backing, *mapping, *page_map;
 	uint64_t size;
 	unsigned int threads;
 	uint64_t iterations;		/* timed operations, all threads */
@@ -31,6 +34,8 @@ struct kx_result {
 	struct kx_stats st;		/* ns per operation */
 	double bytes_per_s;		/* threads * size * 1e9 / p50 */
 	double faults_per_op;		/* driver-counted, < 0 if unknown */
+	/* PMD-mapped bytes of one mapping (pmdprobe.h), or KX_PMD_* */
+	long long pmd_bytes;
 	int no_data;			/* KXM_NO_DATA: throughput is moot */
 };
 

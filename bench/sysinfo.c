@@ -30,6 +30,17 @@ int kx_read_line(const char *path, char *buf, size_t len)
 	return i ? 0 : -1;
 }
 
+uint64_t kx_hpage_pmd_size(void)
+{
+	char buf[32], *end;
+	unsigned long long v;
+
+	if (kx_read_line(KX_HPAGE_PMD_SIZE_PATH, buf, sizeof(buf)))
+		return 0;
+	v = strtoull(buf, &end, 10);
+	return *end ? 0 : v;
+}
+
 /* Whole file (malloc()ed, NUL-terminated); *len excludes the NUL. */
 static char *read_all(const char *path, size_t *len)
 {
@@ -418,6 +429,11 @@ void kx_sysinfo_collect(struct kx_meta *m, const int *cpus,
 	kx_meta_set(m, "cpu", "%s", buf);
 	kx_meta_num(m, "cpus_online", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
 	kx_meta_num(m, "page_size", "%ld", sysconf(_SC_PAGESIZE));
+	if (kx_hpage_pmd_size())
+		kx_meta_num(m, "hpage_pmd_size", "%llu",
+			    (unsigned long long)kx_hpage_pmd_size());
+	else
+		kx_meta_set(m, "hpage_pmd_size", "n/a");
 
 	cpuinfo = read_all("/proc/cpuinfo", NULL);
 	ev.cpuinfo = cpuinfo;

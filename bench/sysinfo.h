@@ -7,6 +7,7 @@
 #define KX_SYSINFO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "meta.h"
 
@@ -35,12 +36,17 @@ void kx_detect_emulation(const struct kx_emu_evidence *ev, int override,
 
 /*
  * Fills the machine part of the metadata (kernel, machine, cpu, arch,
- * page_size, emulated, governor, boost, module_params) and prints
- * warnings about unstable frequency on stderr.  cpus: pinned CPUs, or
- * NULL when not pinned.
+ * page_size, hpage_pmd_size, emulated, governor, boost, module_params)
+ * and prints warnings about unstable frequency on stderr.  cpus: pinned
+ * CPUs, or NULL when not pinned.
  */
 void kx_sysinfo_collect(struct kx_meta *m, const int *cpus,
 			unsigned int ncpus, int emulated_override);
+
+#define KX_HPAGE_PMD_SIZE_PATH \
+	"/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"
+/* Bytes one PMD entry maps (transparent huge pages); 0 without THP. */
+uint64_t kx_hpage_pmd_size(void);
 
 /* Model of one CPU, "unknown" if not found. */
 const char *kx_cpu_model(int cpu);

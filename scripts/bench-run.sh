@@ -22,6 +22,9 @@
 #                         empty: skip), KXFER_FIO_RUNTIME seconds per job (2)
 #   KXFER_HYPERFINE_SIZES hyperfine block sizes (default "4K 64K 1M";
 #                         empty: skip), KXFER_HYPERFINE_RUNS (10)
+#   KXFER_PAGEMAP_MIN_TIME --min-time of the huge/base page-map run that
+#                         is merged into bench.csv (default 0.02; empty:
+#                         skip it; see scripts/guest/bench-suite.sh)
 #   KXFER_BENCH_TIMEOUT   guest timeout in seconds (default 1500)
 #   KXFER_GUEST_MEM       guest memory in MiB (default 1024)
 #   RESULTS_ROOT          where the results folder goes (default results/)
@@ -44,6 +47,7 @@ KXFER_FIO_SIZES=${KXFER_FIO_SIZES-4K 64K 1M}
 KXFER_FIO_RUNTIME=${KXFER_FIO_RUNTIME:-2}
 KXFER_HYPERFINE_SIZES=${KXFER_HYPERFINE_SIZES-4K 64K 1M}
 KXFER_HYPERFINE_RUNS=${KXFER_HYPERFINE_RUNS:-10}
+KXFER_PAGEMAP_MIN_TIME=${KXFER_PAGEMAP_MIN_TIME-0.02}
 timeout_s=${KXFER_BENCH_TIMEOUT:-1500}
 mem=${KXFER_GUEST_MEM:-1024}
 results_root=${RESULTS_ROOT:-$top/results}
@@ -107,7 +111,8 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 {
 	echo "# written by scripts/bench-run.sh"
 	for v in KXFER_BENCH_ARGS KXFER_BUF_SIZE KXFER_FIO_SIZES \
-		 KXFER_FIO_RUNTIME KXFER_HYPERFINE_SIZES KXFER_HYPERFINE_RUNS; do
+		 KXFER_FIO_RUNTIME KXFER_HYPERFINE_SIZES KXFER_HYPERFINE_RUNS \
+		 KXFER_PAGEMAP_MIN_TIME; do
 		echo "$v=$(q "${!v}")"
 	done
 } >"$payload/suite.conf"

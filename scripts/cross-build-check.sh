@@ -453,7 +453,7 @@ verdict full "guest: the run prints the results folder and the scp + make plot c
 
 res=$gout/results/full
 # shellcheck disable=SC2034 # used in the eval strings below
-header=method,path,direction,size_bytes,threads,consume,work,iterations,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,stddev_ns,mad_ns,bytes_per_s_p50,backing,mapping
+header=method,path,direction,size_bytes,threads,consume,work,iterations,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,stddev_ns,mad_ns,bytes_per_s_p50,backing,mapping,page_map,pmd_bytes
 csv_rows=$(grep -v '^#' "$res/bench.csv" 2>/dev/null | tail -n +2 | grep -c . || true)
 verdict full "guest: bench.csv has the contract header and data rows" \
 	eval '[ "$(grep -v "^#" "$res/bench.csv" | head -n 1)" = "$header" ] &&

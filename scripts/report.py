@@ -51,7 +51,8 @@ def cmd_compare(args):
 # runner); everything else stays a string even when it looks numeric.
 NUMERIC_META = {"cpus_online", "page_size", "clock_overhead_ns",
                 "clock_resolution_ns", "sample_min_ns", "touch_stride",
-                "min_time_s", "min_samples", "threads", "buf_size"}
+                "min_time_s", "min_samples", "threads", "buf_size",
+                "hpage_pmd_size"}
 JSON_NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 
 
@@ -66,12 +67,15 @@ def cmd_csv2json(args):
     results = []
     for r in rows:
         item = {}
-        cols = benchcsv.COLUMNS + (benchcsv.ATTR_COLUMNS if r.attrs_given
-                                   else ())
+        cols = (benchcsv.COLUMNS
+                + (benchcsv.ATTR_COLUMNS if r.attrs_given else ())
+                + (benchcsv.PAGEMAP_COLUMNS if r.pagemap_given else ()))
         for col in cols:
             value = getattr(r, col)
             if col == "bytes_per_s_p50":
                 value = int(round(value))
+            # pmd_bytes: a number, or null for n/a and unknown (as
+            # kxfer-bench's JSON writes it).
             item[col] = value
         results.append(item)
     json.dump({"meta": doc_meta, "results": results}, sys.stdout, indent=2)

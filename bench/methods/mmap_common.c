@@ -1,26 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <sys/mman.h>
+#include <string.h>
 
 #include "mmap_common.h"
 
 int kx_verify_fresh_mapping(struct kx_ctx *c, uint32_t seed)
 {
 	const unsigned char *view;
-	unsigned char *p;
+	struct kx_map m;
 	int ret;
 
 	if (kx_dev_load(c, seed, 0))
 		return -1;
-	p = kx_map_range(c, c->fd);
-	if (!p)
+	if (kx_map_range(c, c->fd, &m))
 		return -1;
-	view = kx_map_view(c, p);
+	view = kx_map_view(c, m.p);
 	ret = view ? kx_check_pattern(c, view, c->dev_off, c->size, seed,
 				      "fresh mapping") : -1;
 	if (!ret)
-		ret = kx_map_fill_pattern(c, p, seed + 1);
-	if (munmap(p, kx_map_len(c)) && !ret)
-		ret = kx_io_fail(c, "munmap", -1);
+		ret = kx_map_fill_pattern(c, m.p, seed + 1);
+	/* The first failure's message stays. */
+	if (ret) {
+		char keep[sizeof(c->err)];
+
+		memcpy(keep, c->err, sizeof(keep));
+		kx_unmap_range(c, &m);
+		memcpy(c->err, keep, sizeof(keep));
+	} else {
+		ret = kx_unmap_range(c, &m);
+	}
 	if (!ret)
 		ret = kx_dev_expect(c, seed + 1,
 				    "buffer after storing through a fresh mapping");

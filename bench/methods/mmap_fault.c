@@ -5,10 +5,12 @@
  * first byte of every page of each, so one operation is the first touch of
  * ceil(size / page size) pages, i.e. that many faults through the driver's
  * .fault handler plus the TLB fills; munmap() follows untimed.  Divide by
- * the page count for the cost per fault.
+ * the page count for the cost per fault.  Where the kernel maps a huge
+ * page with one PMD entry (--page-map huge on a buffer with a huge page,
+ * the whole buffer mapped), the operation is one fault.
  */
 #include <stdlib.h>
-#include <sys/mman.h>
+#include <string.h>
 
 #include "method.h"
 #include "mmap_common.h"
@@ -18,19 +20,23 @@
 
 static int setup(struct kx_ctx *c)
 {
-	c->priv = calloc(MAX_MAPS, sizeof(unsigned char *));
+	c->priv = calloc(MAX_MAPS, sizeof(struct kx_map));
 	return c->priv ? 0 : kx_fail(c, "out of memory");
 }
 
 static int prepare(struct kx_ctx *c, uint64_t n)
 {
-	unsigned char **maps = c->priv;
+	struct kx_map *maps = c->priv;
 
 	for (uint64_t i = 0; i < n; i++) {
-		maps[i] = kx_map_range(c, c->fd);
-		if (!maps[i]) {
+		if (kx_map_range(c, c->fd, &maps[i])) {
+			char keep[sizeof(c->err)];
+
+			/* Keep the mmap error, not a later munmap one. */
+			memcpy(keep, c->err, sizeof(keep));
 			while (i--)
-				munmap(maps[i], kx_map_len(c));
+				kx_unmap_range(c, &maps[i]);
+			memcpy(c->err, keep, sizeof(keep));
 			return -1;
 		}
 	}
@@ -39,22 +45,22 @@ static int prepare(struct kx_ctx *c, uint64_t n)
 
 static int run(struct kx_ctx *c, uint64_t n)
 {
-	unsigned char **maps = c->priv;
+	struct kx_map *maps = c->priv;
 	size_t len = kx_map_len(c);
 
 	for (uint64_t i = 0; i < n; i++)
-		kx_touch_pages(maps[i], len, c->cfg->page_size);
+		kx_touch_pages(maps[i].p, len, c->cfg->page_size);
 	return 0;
 }
 
 static int finish(struct kx_ctx *c, uint64_t n)
 {
-	unsigned char **maps = c->priv;
+	struct kx_map *maps = c->priv;
 	int ret = 0;
 
 	for (uint64_t i = 0; i < n; i++)
-		if (munmap(maps[i], kx_map_len(c)))
-			ret = kx_io_fail(c, "munmap", -1);
+		if (kx_unmap_range(c, &maps[i]))
+			ret = -1;
 	return ret;
 }
 

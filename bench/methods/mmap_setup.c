@@ -2,9 +2,10 @@
 /*
  * mmap-setup: what a program pays when it cannot keep a mapping and maps
  * per transfer (lmbench's open-to-close idea applied to mmap): mmap() of
- * size bytes (whole pages), a first read of every page, munmap().
+ * size bytes (whole pages), a first read of every page, munmap().  With
+ * --page-map base the mmap() is two: the PROT_NONE reservation and the
+ * MAP_FIXED mapping inside it (one munmap() releases both).
  */
-#include <sys/mman.h>
 
 #include "method.h"
 #include "mmap_common.h"
@@ -18,15 +19,14 @@ static int setup(struct kx_ctx *c)
 static int run(struct kx_ctx *c, uint64_t n)
 {
 	size_t len = kx_map_len(c);
+	struct kx_map m;
 
 	for (uint64_t i = 0; i < n; i++) {
-		unsigned char *p = kx_map_range(c, c->fd);
-
-		if (!p)
+		if (kx_map_range(c, c->fd, &m))
 			return -1;
-		kx_touch_pages(p, len, c->cfg->page_size);
-		if (munmap(p, len))
-			return kx_io_fail(c, "munmap", -1);
+		kx_touch_pages(m.p, len, c->cfg->page_size);
+		if (kx_unmap_range(c, &m))
+			return -1;
 	}
 	return 0;
 }

@@ -67,6 +67,7 @@ int main(int argc, char **argv)
 	test_sysinfo();
 	test_lib();
 	test_attrs();
+	test_pagemap();
 	if (argc > 1)
 		test_smoke(argv[1]);
 	else

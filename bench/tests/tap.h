@@ -33,6 +33,7 @@ void test_methods(void);
 void test_sysinfo(void);
 void test_lib(void);
 void test_attrs(void);
+void test_pagemap(void);
 void test_smoke(const char *bench);
 
 #endif

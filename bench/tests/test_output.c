@@ -7,6 +7,7 @@
 
 #include "json_check.h"
 #include "output.h"
+#include "pmdprobe.h"
 #include "tap.h"
 
 typedef void (*str_writer)(FILE *f, const char *s);
@@ -45,6 +46,13 @@ static void esc(str_writer w, const char *name, const char *in,
 	free(got);
 }
 
+static int ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+
+	return n >= k && !strcmp(s + n - k, tail);
+}
+
 static struct kx_result sample(const char *method, uint64_t size)
 {
 	struct kx_result r = {
@@ -56,7 +64,8 @@ static struct kx_result sample(const char *method, uint64_t size)
 			.stddev = 20.5, .mad = 10 },
 		.bytes_per_s = (double)size * 1e9 / 200,
 		.faults_per_op = -1,
-		.backing = "pages", .mapping = "n/a",
+		.backing = "pages", .mapping = "n/a", .page_map = "n/a",
+		.pmd_bytes = KX_PMD_NA,
 	};
 
 	return r;
@@ -73,13 +82,28 @@ static void fake_meta(struct kx_meta *m)
 
 void test_output(void)
 {
-	struct kx_result r[2] = { sample("write", 4096),
-				  sample("weird,\"name\"", 64) };
+	struct kx_result r[4] = { sample("write", 4096),
+				  sample("weird,\"name\"", 64),
+				  sample("mmap-fault", 2097152),
+				  sample("mmap-fault", 2097152) };
 	struct kx_meta m;
 	char *buf = NULL, *line, *save = NULL;
 	size_t len = 0;
 	FILE *f;
 	int meta_lines = 0, header_ok = 0, rows = 0, row0_ok = 0;
+	int huge_ok = 0, base_ok = 0;
+
+	/* mmap rows: the requested page map and the measured PMD bytes. */
+	for (int i = 2; i < 4; i++) {
+		r[i].path = "mmap";
+		r[i].direction = "setup";
+		r[i].consume = r[i].work = "n/a";
+		r[i].mapping = "cached";
+	}
+	r[2].page_map = "huge";
+	r[2].pmd_bytes = 2097152;
+	r[3].page_map = "base";
+	r[3].pmd_bytes = 0;
 
 	esc(kx_csv_field, "csv", "plain", "plain");
 	esc(kx_csv_field, "csv", "a,b", "\"a,b\"");
@@ -95,7 +119,7 @@ void test_output(void)
 	/* CSV document. */
 	fake_meta(&m);
 	f = open_memstream(&buf, &len);
-	kx_write_csv(f, &m, r, 2);
+	kx_write_csv(f, &m, r, 4);
 	fclose(f);
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -106,26 +130,33 @@ void test_output(void)
 		if (!header_ok) {
 			/* Spelled out here, not taken from the writer. */
 			header_ok = !strcmp(line,
-				"method,path,direction,size_bytes,threads,consume,work,iterations,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,stddev_ns,mad_ns,bytes_per_s_p50,backing,mapping");
+				"method,path,direction,size_bytes,threads,consume,work,iterations,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,stddev_ns,mad_ns,bytes_per_s_p50,backing,mapping,page_map,pmd_bytes");
 			continue;
 		}
-		if (!rows++)
+		rows++;
+		if (rows == 1)
 			row0_ok = !strcmp(line,
-				"write,copy,to_kernel,4096,1,touch,none,1000,100.00,200.00,250.00,300.00,310.00,400.00,210.00,20.50,10.00,20480000000,pages,n/a");
-		else
+				"write,copy,to_kernel,4096,1,touch,none,1000,100.00,200.00,250.00,300.00,310.00,400.00,210.00,20.50,10.00,20480000000,pages,n/a,n/a,n/a");
+		else if (rows == 2)
 			tap_ok(!strncmp(line, "\"weird,\"\"name\"\"\",copy,", 22),
 			       "csv: odd method name quoted");
+		else if (rows == 3)
+			huge_ok = ends_with(line, ",pages,cached,huge,2097152");
+		else
+			base_ok = ends_with(line, ",pages,cached,base,0");
 	}
 	tap_ok(meta_lines == 4, "csv: 4 metadata lines, newline in a value kept on one line");
 	tap_ok(header_ok, "csv: header is the contract's");
 	tap_ok(row0_ok, "csv: row fields and number format");
-	tap_ok(rows == 2, "csv: one row per result");
+	tap_ok(rows == 4, "csv: one row per result");
+	tap_ok(huge_ok && base_ok,
+	       "csv: mmap rows end with page_map and the measured pmd_bytes (bytes; 0 for base)");
 	free(buf);
 
 	/* JSON document. */
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	kx_write_json(f, &m, r, 2);
+	kx_write_json(f, &m, r, 4);
 	fclose(f);
 	if (!tap_ok(!json_check(buf), "json: output is valid JSON"))
 		tap_diag("%s", buf);
@@ -136,8 +167,11 @@ void test_output(void)
 	tap_ok(strstr(buf, "\"p50_ns\": 200.00") && strstr(buf, "\"size_bytes\": 4096") &&
 	       strstr(buf, "\"bytes_per_s_p50\": 20480000000"),
 	       "json: result fields");
-	tap_ok(strstr(buf, "\"backing\": \"pages\", \"mapping\": \"n/a\"}") != NULL,
-	       "json: backing and mapping last in a result");
+	tap_ok(strstr(buf, "\"backing\": \"pages\", \"mapping\": \"n/a\", \"page_map\": \"n/a\", \"pmd_bytes\": null}") != NULL,
+	       "json: backing, mapping, page_map and pmd_bytes last; n/a pmd_bytes is null");
+	tap_ok(strstr(buf, "\"page_map\": \"huge\", \"pmd_bytes\": 2097152}") &&
+	       strstr(buf, "\"page_map\": \"base\", \"pmd_bytes\": 0}"),
+	       "json: measured pmd_bytes is a number");
 	free(buf);
 
 	/* Table: one combination stays plain, a sweep gets sections. */

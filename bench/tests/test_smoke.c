@@ -93,9 +93,15 @@ static int row_ok(char *line, char *method, size_t mlen)
 	for (tok = strtok_r(line, ",", &save); tok && n < 32;
 	     tok = strtok_r(NULL, ",", &save))
 		f[n++] = tok;
-	/* Baselines without the device: backing and mapping are n/a. */
-	if (n != 20 || strcmp(f[18], "n/a") || strcmp(f[19], "n/a"))
+	/*
+	 * Baselines without the device: backing, mapping, page_map and
+	 * pmd_bytes are n/a.
+	 */
+	if (n != 22)
 		return 0;
+	for (int i = 18; i < 22; i++)
+		if (strcmp(f[i], "n/a"))
+			return 0;
 	snprintf(method, mlen, "%s", f[0]);
 	for (int i = 0; i < 10; i++)
 		v[i] = strtod(f[8 + i], NULL);
@@ -120,7 +126,7 @@ static void csv_shape(const char *bench)
 		"tool_version", "date", "kernel", "machine", "cpu", "arch",
 		"page_size", "emulated", "module_params", "buf_size",
 		"cpu_pinned", "clock_overhead_ns", "consume", "work",
-		"min_time_s",
+		"min_time_s", "hpage_pmd_size",
 	};
 	int keys_ok = 1;
 
@@ -268,6 +274,27 @@ void test_smoke(const char *bench)
 		       strstr(r.out, "\n# backing: n/a\n") &&
 		       strstr(r.out, ",n/a,n/a\n"),
 		       "smoke: --backing/--mapping without a device method: noted, rows n/a");
+		done(&r);
+	}
+	{
+		static const char *const a[] = { "--page-map", "huge,pte", NULL };
+
+		fails(bench, "bad --page-map", a, 2,
+		      "--page-map: unknown name 'pte' in 'huge,pte': use huge or base");
+	}
+	{
+		static const char *const a[] = {
+			"--methods", "memcpy", "--sizes", "4K", "--min-time",
+			"0.005", "--page-map", "huge,base", "--format", "csv",
+			NULL,
+		};
+		struct run r = run(bench, a);
+
+		tap_ok(r.status == 0 &&
+		       strstr(r.err, "--page-map ignored: no mmap method runs") &&
+		       strstr(r.out, "\n# hpage_pmd_size: ") &&
+		       strstr(r.out, ",n/a,n/a,n/a,n/a\n"),
+		       "smoke: --page-map without an mmap method: noted, rows n/a, hpage_pmd_size in the metadata");
 		done(&r);
 	}
 	{

@@ -508,12 +508,12 @@ csv_to_json() {
 		for (i = 1; i <= n; i++) {
 			c = col[i]
 			if (c == "method" || c == "path" || c == "direction" || c == "consume" || c == "work" ||
-			    c == "backing" || c == "mapping")
+			    c == "backing" || c == "mapping" || c == "page_map")
 				v = jstr(f[i])
 			else if (isnum(f[i]))
 				v = f[i]
 			else
-				v = "null"	# nan/inf: JSON has neither
+				v = "null"	# nan/inf; pmd_bytes n/a, unknown
 			o = o (i > 1 ? ", " : "") jstr(c) ": " v
 		}
 		res[++nres] = "{" o "}"

@@ -12,7 +12,10 @@
 #   load kxfer.ko (buf_size=KXFER_BUF_SIZE), check /dev/kxfer0,
 #   kxfer-bench over the default sweep and all methods -> bench.csv,
 #   check the CSV, fio cross-check -> fio/, hyperfine comparison ->
-#   hyperfine/, unload the module; meta.txt describes the run.
+#   hyperfine/, a second kxfer-bench run of the mmap methods with huge
+#   (PMD) and base page mappings of a pages buffer of one huge page,
+#   merged into bench.csv (its own CSV: logs/bench-pagemap.csv), unload
+#   the module; meta.txt describes the run.
 #
 # Settings (environment, or suite.conf next to this script written by
 # scripts/bench-run.sh):
@@ -24,6 +27,8 @@
 #   KXFER_HYPERFINE_SIZES hyperfine block sizes (default "4K 64K 1M"),
 #                         "" = skip
 #   KXFER_HYPERFINE_RUNS  runs per command (default 10)
+#   KXFER_PAGEMAP_MIN_TIME --min-time of the page-map run (default 0.02),
+#                         "" = skip it
 #   KXFER_INSMOD          0 = the module is already loaded (boards)
 # POSIX sh: busybox is enough.  No `set -e`: a failing step is reported as
 # "not ok" and the remaining steps still run.
@@ -39,6 +44,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${KXFER_FIO_RUNTIME=2}"
 : "${KXFER_HYPERFINE_SIZES=4K 64K 1M}"
 : "${KXFER_HYPERFINE_RUNS=10}"
+: "${KXFER_PAGEMAP_MIN_TIME=0.02}"
 : "${KXFER_INSMOD=1}"
 
 dev=/dev/kxfer0
@@ -170,6 +176,70 @@ else
 		--sizes "$KXFER_HYPERFINE_SIZES" --runs "$KXFER_HYPERFINE_RUNS"
 fi
 
+# ---- huge (PMD) vs base page mappings -----------------------------------------
+# mmap-fault, mmap-setup (what a fresh mapping costs) and mmap-read,
+# mmap-write (a kept one) on a pages buffer of exactly one huge page, with
+# the kernel's PMD-aligned address (huge) and one page off it (base), from
+# 4K to the PMD size, where the difference is.  After fio and hyperfine,
+# which use the device's buffer as it is: this run may grow it.
+pmd=$(cat /sys/kernel/mm/transparent_hugepage/hpage_pmd_size 2>/dev/null || true)
+pm_args="--backing pages --page-map huge,base --methods mmap-fault,mmap-setup,mmap-read,mmap-write --sizes 4K:$pmd"
+pm_s=
+if [ -z "$KXFER_PAGEMAP_MIN_TIME" ]; then
+	skip "page-map run" "KXFER_PAGEMAP_MIN_TIME is empty"
+elif [ -z "$pmd" ]; then
+	skip "page-map run" "no transparent huge pages (no hpage_pmd_size)"
+elif [ ! -s bench.csv ]; then
+	skip "page-map run" "no bench.csv to merge it into"
+else
+	# The sizes must fit the device buffer (32M PMD with 16K pages).
+	case $bufsize in
+	*[!0-9]* | '') ;;
+	*) [ "$pmd" -le "$bufsize" ] || pm_args="$pm_args --buf-size $pmd" ;;
+	esac
+	pm_args="$pm_args --min-time $KXFER_PAGEMAP_MIN_TIME"
+	start=$(cut -d' ' -f1 /proc/uptime)
+	# shellcheck disable=SC2086 # the arguments are meant to be split
+	if "$bench" $pm_args --format csv --output logs/bench-pagemap.csv \
+		2>logs/bench-pagemap.err; then
+		ok "kxfer-bench $pm_args --format csv"
+	else
+		not_ok "kxfer-bench $pm_args --format csv"
+		tail -n 20 logs/bench-pagemap.err | diag
+	fi
+	end=$(cut -d' ' -f1 /proc/uptime)
+	pm_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", b - a }')
+	# Honest rows: huge really is one PMD at the PMD size, base never.
+	bad=$(awk -F, -v pmd="$pmd" '!/^#/ && !/^method,/ {
+		rows++
+		want = ($4 == pmd && $21 == "huge") ? pmd : 0
+		if ($22 != want) print $1 " " $4 " " $21 ": pmd_bytes " $22 ", want " want
+	} END { if (!rows) print "no rows" }' logs/bench-pagemap.csv 2>&1)
+	if [ -z "$bad" ]; then
+		ok "page-map rows: pmd_bytes $pmd for huge at $pmd, 0 elsewhere and for base"
+	else
+		not_ok "page-map rows: pmd_bytes $pmd for huge at $pmd, 0 elsewhere and for base"
+		echo "$bad" | head -n 10 | diag
+	fi
+	# Same columns, so the rows go into bench.csv after the main run's;
+	# a metadata line says where they came from.
+	main_hdr=$(grep -v '^#' bench.csv | head -n 1)
+	pm_hdr=$(grep -v '^#' logs/bench-pagemap.csv 2>/dev/null | head -n 1)
+	if [ -n "$pm_hdr" ] && [ "$main_hdr" = "$pm_hdr" ] &&
+	   awk -v note="rows with backing pages and page_map huge/base from a second kxfer-bench run ($pm_args); its own metadata: logs/bench-pagemap.csv" '
+		FNR == 1 { file++; header = 0 }
+		/^#/ { if (file == 1 && !header) print; next }
+		!header { header = 1; if (file == 1) { print "# merged_runs: " note; print }; next }
+		{ print }
+	   ' bench.csv logs/bench-pagemap.csv >bench.csv.tmp &&
+	   mv bench.csv.tmp bench.csv; then
+		ok "page-map rows merged into bench.csv ($(grep -vc '^#' logs/bench-pagemap.csv) lines)"
+	else
+		rm -f bench.csv.tmp
+		not_ok "page-map rows merged into bench.csv (same header: '$main_hdr' vs '$pm_hdr')"
+	fi
+fi
+
 # ---- meta.txt ----------------------------------------------------------------
 {
 	echo "suite: scripts/guest/bench-suite.sh"
@@ -183,6 +253,7 @@ fi
 	echo "kxfer-bench: $("$bench" --version 2>&1 | head -n1)"
 	echo "kxfer-bench arguments: $KXFER_BENCH_ARGS --format csv"
 	echo "kxfer-bench wall time: ${bench_s}s (guest clock)"
+	[ -n "$pm_s" ] && echo "kxfer-bench page-map run: $pm_args --format csv, ${pm_s}s (guest clock), merged into bench.csv"
 	[ -x "$here/tools/fio" ] && echo "fio: $("$here/tools/fio" --version 2>&1)"
 	[ -x "$here/tools/hyperfine" ] &&
 		echo "hyperfine: $(sh "$here/tools/hyperfine" --version 2>&1)"

@@ -277,3 +277,66 @@ def pick_sizes(sizes, wanted=(4096, 65536, 1 << 20)):
         chosen |= {sizes[round(i * (len(sizes) - 1) / (n - 1))]
                    for i in range(n)}
     return sorted(chosen)
+
+
+# --page-map (huge vs base page mappings of the same buffer): the methods
+# whose time is the mapping itself, and those that move data through a
+# kept mapping.
+PAGEMAP_SETUP_METHODS = ("mmap-fault", "mmap-setup")
+PAGEMAP_TRANSFER_METHODS = ("mmap-read", "mmap-write", "mmap-roundtrip")
+
+
+@dataclass
+class PageMapPair:
+    """One method measured with both page maps on one (backing, mapping)."""
+    backing: str
+    mapping: str
+    method: str
+    path: str
+    direction: str
+    huge: list          # Row, ascending size
+    base: list
+
+
+def page_map_pairs(run, threads):
+    """Every method with page_map huge and base rows for the same backing,
+    mapping, consume and work, in CSV order."""
+    groups = OrderedDict()
+    for r in run.every_row:
+        if r.threads != threads or r.page_map not in ("huge", "base"):
+            continue
+        key = (r.backing, r.mapping, r.method, r.consume, r.work)
+        g = groups.setdefault(key, {"huge": {}, "base": {}})
+        g[r.page_map][r.size_bytes] = r
+    out = []
+    for (backing, mapping, method, _, _), g in groups.items():
+        if not g["huge"] or not g["base"]:
+            continue
+        first = next(iter(g["huge"].values()))
+        out.append(PageMapPair(
+            backing=backing, mapping=mapping, method=method,
+            path=first.path, direction=first.direction,
+            huge=[g["huge"][s] for s in sorted(g["huge"])],
+            base=[g["base"][s] for s in sorted(g["base"])]))
+    return out
+
+
+def pmd_size(run, pairs):
+    """The size from which a mapping can be one huge page: the metadata's
+    hpage_pmd_size, else the largest pmd_bytes measured; None when neither
+    says."""
+    text = run.meta.get("hpage_pmd_size", "").strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    measured = [r.pmd_bytes for p in pairs for r in p.huge + p.base
+                if r.pmd_bytes]
+    return max(measured) if measured else None
+
+
+def page_map_ratio(pair, size):
+    """p50(base) / p50(huge) at size, with both rows; None if unmeasured."""
+    huge = {r.size_bytes: r for r in pair.huge}.get(size)
+    base = {r.size_bytes: r for r in pair.base}.get(size)
+    if huge is None or base is None:
+        return None, huge, base
+    return base.p50_ns / huge.p50_ns, huge, base

@@ -25,6 +25,15 @@ ATTR_COLUMNS = ("backing", "mapping")
 DEFAULT_BACKING = "vmalloc"
 DEFAULT_MAPPING = "cached"
 NO_ATTR = "n/a"
+# Added after those (ABI 3, --page-map): the page map the mmap rows asked
+# for and the PMD-mapped bytes measured for one mapping.  A CSV without
+# them let the kernel choose the address (huge) and did not measure.
+PAGEMAP_COLUMNS = ("page_map", "pmd_bytes")
+PAGE_MAPS = ("huge", "base")
+DEFAULT_PAGE_MAP = "huge"
+BASE = "base"
+# pmd_bytes words besides a byte count: not an mmap row, not measured.
+PMD_WORDS = (NO_ATTR, "unknown")
 PATHS = ("copy", "mmap", "baseline")
 DIRECTIONS = ("to_kernel", "from_kernel", "roundtrip", "setup", "none")
 
@@ -57,8 +66,14 @@ class Row:
     bytes_per_s_p50: float
     backing: str = DEFAULT_BACKING
     mapping: str = DEFAULT_MAPPING
+    page_map: str = DEFAULT_PAGE_MAP
+    # Bytes; None when n/a (not an mmap row) or not measured.
+    pmd_bytes: object = None
     # Whether backing and mapping came from the CSV or are the defaults.
     attrs_given: bool = field(default=False, compare=False)
+    # The same for page_map and pmd_bytes; pmd_text is the CSV's word.
+    pagemap_given: bool = field(default=False, compare=False)
+    pmd_text: str = field(default=NO_ATTR, compare=False)
 
 
 def combo_label(backing, mapping):
@@ -80,8 +95,28 @@ class Run:
     combos: list = field(default_factory=list)
     primary: tuple = (DEFAULT_BACKING, DEFAULT_MAPPING)
 
+    # Every row, base page maps included (see split_page_maps()).
+    every_row: list = field(default_factory=list)
+
     def __post_init__(self):
+        self.split_page_maps()
         self.select_primary()
+
+    def split_page_maps(self):
+        """A page_map base row that has a huge twin (same method, size,
+        threads, backing, mapping, consume, work) belongs to the
+        "Huge-page mappings" section and the pagemap-* plots only; every
+        other plot and table shows the huge rows, as runs without
+        --page-map have."""
+        self.every_row = list(self.rows)
+        huge = {_twin_key(r) for r in self.rows if r.page_map != BASE}
+        self.rows = [r for r in self.rows
+                     if r.page_map != BASE or _twin_key(r) not in huge]
+
+    @property
+    def page_map_pairs(self):
+        """Whether the CSV holds base rows with huge twins."""
+        return len(self.rows) != len(self.every_row)
 
     def select_primary(self):
         """One (backing, mapping) for the plots and tables that compare
@@ -161,6 +196,11 @@ class Run:
         return text
 
 
+def _twin_key(r):
+    return (r.method, r.size_bytes, r.threads, r.backing, r.mapping,
+            r.consume, r.work)
+
+
 def _number(kind, text, where, column):
     try:
         return kind(text)
@@ -219,6 +259,10 @@ def read_csv(path):
     for name in ATTR_COLUMNS:
         if attrs_given:
             index[name] = header.index(name)
+    pagemap_given = all(c in header for c in PAGEMAP_COLUMNS)
+    for name in PAGEMAP_COLUMNS:
+        if pagemap_given:
+            index[name] = header.index(name)
 
     rows = []
     for (lineno, _), cells in zip(body[1:], reader):
@@ -246,6 +290,22 @@ def read_csv(path):
             values["mapping"] = (DEFAULT_MAPPING if values["path"] == "mmap"
                                  else NO_ATTR)
         values["attrs_given"] = attrs_given
+        if pagemap_given:
+            values["page_map"] = cells[index["page_map"]].strip()
+            text = cells[index["pmd_bytes"]].strip()
+            if values["page_map"] not in PAGE_MAPS + (NO_ATTR,):
+                raise BenchError(f"{where}: page_map '{values['page_map']}'"
+                                 f" is not one of {', '.join(PAGE_MAPS)} "
+                                 "or n/a")
+            values["pmd_text"] = text
+            if text not in PMD_WORDS:
+                values["pmd_bytes"] = _number(int, text, where, "pmd_bytes")
+        else:
+            values["page_map"] = (DEFAULT_PAGE_MAP if values["path"] == "mmap"
+                                  else NO_ATTR)
+            values["pmd_text"] = ("unknown" if values["path"] == "mmap"
+                                  else NO_ATTR)
+        values["pagemap_given"] = pagemap_given
         if values["path"] not in PATHS:
             raise BenchError(f"{where}: path '{values['path']}' is not one "
                              f"of {', '.join(PATHS)}")

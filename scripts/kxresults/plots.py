@@ -243,6 +243,81 @@ def plot_attrs(run, plotter, threads, subtitle, warn):
     return plots
 
 
+def _pmd_note(rows):
+    """What the measured pmd_bytes of a curve say, for its legend."""
+    if any(r.pmd_bytes is None for r in rows):
+        return "pmd_bytes not measured"
+    huge = [r for r in rows if r.pmd_bytes]
+    if not huge:
+        return "PTEs only: pmd_bytes 0"
+    return (f"PMD-mapped from {analysis.fmt_size(huge[0].size_bytes)}: "
+            f"pmd_bytes {analysis.fmt_size(huge[0].pmd_bytes)}")
+
+
+def plot_pagemap(run, plotter, threads, settings, warn):
+    """Huge against base page mappings, per (backing, mapping) that has
+    both: the set-up methods' time per operation and the kept mapping's
+    throughput; colour = method, solid = huge, dashed = base."""
+    pairs = analysis.page_map_pairs(run, threads)
+    pmd = analysis.pmd_size(run, pairs)
+    page = run.get("page_size", "")
+    sizes_text = (f"page size {analysis.fmt_size(int(page))}"
+                  if page.isdigit() else "page size unknown")
+    sizes_text += (f", PMD size {analysis.fmt_size(pmd)}" if pmd else
+                   ", PMD size unknown")
+    combos = []
+    for p in pairs:
+        if (p.backing, p.mapping) not in combos:
+            combos.append((p.backing, p.mapping))
+    kinds = (("setup", "time", analysis.PAGEMAP_SETUP_METHODS,
+              "time per operation of a fresh mapping"),
+             ("throughput", "rate", analysis.PAGEMAP_TRANSFER_METHODS,
+              "throughput through a kept mapping"))
+    plots = []
+    for ci, (backing, mapping) in enumerate(combos):
+        suffix = "" if ci == 0 else analysis.safe_name(
+            f"-{backing}-{mapping}")
+        for kind, ykind, methods, what in kinds:
+            chosen = [p for p in pairs if (p.backing, p.mapping) ==
+                      (backing, mapping) and p.method in methods]
+            if not chosen:
+                continue
+            name = f"pagemap-{kind}{suffix}"
+            lines, sizes = [], []
+            for i, p in enumerate(chosen):
+                for page_map, rows, dash in (("huge", p.huge, 1),
+                                             ("base", p.base, 2)):
+                    path = plotter.data_path(
+                        f"{name}__{analysis.safe_name(p.method)}-"
+                        f"{page_map}.dat")
+                    write_series(path, f"{p.method}, {page_map} "
+                                 f"({_pmd_note(rows)})", rows)
+                    lines.append(Line(path, COLOURS[i % len(COLOURS)],
+                                      dash, 2.0, (2 * i + dash - 1) % 12
+                                      + 1))
+                    sizes += [r.size_bytes for r in rows]
+            label = (f"PMD size {analysis.fmt_size(pmd)}: a huge mapping "
+                     "is possible from here" if pmd else "")
+            plotter.run("pagemap.gp", name,
+                        f"Huge (PMD) vs base-page mappings, {what}: "
+                        f"{sizes_text}",
+                        f"{settings}; backing {backing}, mapping {mapping}",
+                        warn, sizes, lines,
+                        extra={"ykind": ykind,
+                               "pmd": str(pmd) if pmd else "",
+                               "pmdlabel": label})
+            plots.append(Plot(name, f"Huge-page (PMD) against base-page "
+                              f"mappings, {what}, backing {backing}, "
+                              f"mapping {mapping}; solid: --page-map huge, "
+                              "dashed: base; the legend gives the measured "
+                              "pmd_bytes; left of the dotted PMD line both "
+                              "are page table entry mappings"
+                              + ("; under emulation only the fault count "
+                                 "effect is meaningful" if run.emulated
+                                 else "")))
+    return plots
+
+
 def plot_run(run, out_dir, gnuplot="gnuplot"):
     """All plots of one results folder; returns [Plot] in report order."""
     plotter = Plotter(out_dir, gnuplot)
@@ -318,4 +393,7 @@ def plot_run(run, out_dir, gnuplot="gnuplot"):
             p.caption += f" ({run.primary_label} of the mmap path)"
         plots += plot_attrs(run, plotter, threads, _settings(run, threads),
                             warn)
+    if run.page_map_pairs:
+        plots += plot_pagemap(run, plotter, threads,
+                              _settings(run, threads), warn)
     return plots

@@ -307,7 +307,95 @@ def _attr_intro(run):
             f"hyperfine sections use **{run.primary_label}** for the "
             "mmap path (copy path: the same backing). The section "
             "\"Backing and mapping\" and the attrs-* plots show every "
-            "combination.")
+            "combination."
+            + (" Rows with page_map base appear only in \"Huge-page "
+               "mappings\" and the pagemap-* plots; everything else shows "
+               "the huge rows." if run.page_map_pairs else ""))
+
+
+def _pmd_cell(r):
+    if r.pmd_bytes is None:
+        return r.pmd_text
+    return f"{r.pmd_bytes} ({fmt_size(r.pmd_bytes)})" if r.pmd_bytes else "0"
+
+
+def _page_map_section(run, threads):
+    """--page-map huge,base: what a huge (PMD) mapping bought over base
+    pages at the size where one is possible, with the measured pmd_bytes
+    that say whether the kernel really made one."""
+    pairs = analysis.page_map_pairs(run, threads)
+    pmd = analysis.pmd_size(run, pairs)
+    page = run.get("page_size", "")
+    out = ["Rows with `page_map` **huge** let the kernel choose the "
+           "mapping's address (PMD-aligned for a mapping of at least the "
+           "PMD size); **base** placed every mapping that holds a whole "
+           "PMD-aligned block of the buffer one page past a PMD boundary, "
+           "which leaves the kernel only page table entries (PTEs). "
+           "`pmd_bytes` is how much of one such mapping the kernel really "
+           "mapped with PMD entries (FilePmdMapped in /proc/self/smaps, "
+           "measured before timing): a row claims a huge mapping only "
+           "where it is not 0. Ratio = p50(base) / p50(huge): above 1 the "
+           "huge mapping is faster. Plots: pagemap-*; how to read them: "
+           "docs/reading-the-plots.md."]
+    if not pmd:
+        out.append("The run does not say how large a huge page is "
+                   "(hpage_pmd_size n/a and no pmd_bytes above 0): this "
+                   "kernel has no transparent huge pages, so huge and base "
+                   "are the same PTE mappings.")
+        return "\n\n".join(out)
+    at = [p for p in pairs
+          if analysis.page_map_ratio(p, pmd)[0] is not None]
+    if not at:
+        out.append(f"No method was measured with both page maps at the "
+                   f"PMD size ({fmt_size(pmd)}), the only size at which "
+                   "the kernel can map the buffer with one PMD entry: run "
+                   f"`--page-map huge,base --sizes ...,{fmt_size(pmd)}` "
+                   "with the pages backing.")
+    else:
+        rows = []
+        for p in at:
+            ratio, huge, base = analysis.page_map_ratio(p, pmd)
+            rows.append((p.method, f"{p.backing}, {p.mapping}",
+                         fmt_ns(huge.p50_ns), fmt_ns(base.p50_ns),
+                         f"{ratio:.2f}x", _pmd_cell(huge), _pmd_cell(base)))
+        out.append(f"At the PMD size, {fmt_size(pmd)} ({pmd} bytes; page "
+                   f"size {page or 'unknown'} bytes):\n\n"
+                   + _table(("method", "backing, mapping", "p50 huge",
+                             "p50 base", "base / huge", "pmd_bytes huge",
+                             "pmd_bytes base"), rows))
+        flat = [p.method for p in at
+                if not analysis.page_map_ratio(p, pmd)[1].pmd_bytes]
+        if flat:
+            out.append("**No huge mapping was made** for "
+                       + ", ".join(flat) + f" at {fmt_size(pmd)} "
+                       "(pmd_bytes of the huge row is not above 0): those "
+                       "rows show no huge-page effect. The buffer must be "
+                       "one huge page (`--backing pages` with "
+                       "`--page-map`, kxfer_info.huge_size) on a kernel "
+                       "with transparent huge pages.")
+    below = sorted({r.size_bytes for p in pairs for r in p.huge + p.base
+                    if r.size_bytes < pmd})
+    odd = [f"{p.method} {r.page_map} at {fmt_size(r.size_bytes)}"
+           for p in pairs for r in p.huge + p.base
+           if r.size_bytes < pmd and r.pmd_bytes]
+    if below:
+        text = (f"Below the PMD size ({fmt_size(below[0])} .. "
+                f"{fmt_size(below[-1])} here) both are PTE mappings: a "
+                "mapping smaller than a huge page cannot be one, so the "
+                "huge and base rows measure the same thing there and "
+                "differ only by noise.")
+        if odd:
+            text += (" Yet pmd_bytes is not 0 for " + ", ".join(odd)
+                     + ": check the run.")
+        out.append(text)
+    if run.emulated:
+        out.append("Under emulation (QEMU TCG) only the fault-count effect "
+                   "is meaningful: one PMD fault instead of one fault per "
+                   "page, in mmap-fault and mmap-setup. The TLB reach a "
+                   "huge mapping gives mmap-read and mmap-write on hardware "
+                   "is not modelled, so their ratios say nothing here; "
+                   "measure on the board.")
+    return "\n\n".join(out)
 
 
 def _attr_section(run, threads):
@@ -362,6 +450,9 @@ def render(run, plots):
     if run.multi_attr:
         sections.append("## Backing and mapping\n\n"
                         + _attr_section(run, threads))
+    if run.page_map_pairs:
+        sections.append("## Huge-page mappings\n\n"
+                        + _page_map_section(run, threads))
     sections += [
         "## Plots\n\nHow to read them: docs/reading-the-plots.md.\n\n"
         + _plots_section(plots),

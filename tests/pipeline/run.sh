@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Tests of the results pipeline (TAP version 13 on stdout): plot, report,
-# compare and csv2json on the committed fixture, a results folder that
-# `make bench` produced in the 6.1-amd64 QEMU guest (see fixture/README),
+# compare and csv2json on the committed fixtures, results folders that
+# `make bench` produced in QEMU guests (see fixture*/README.md;
+# fixture-pagemap holds huge and base page-map rows),
 # plus the error paths and the crossover arithmetic.  Everything is
 # written to a temporary folder; the fixture is not modified.
 #
@@ -150,6 +151,106 @@ check "report.md names the backing and mapping of the main figures" \
 	has_line "$aout/report.md" "## Summary (backing vmalloc, mapping cached)"
 check "every mmap curve of the attrs plot names its combination" \
 	sh -c "grep -q 'mmap-write \[pages, uncached\]' '$aout/attrs-throughput-to_kernel.svg'"
+
+# ---- huge (PMD) against base page mappings ------------------------------------
+pm_fixture=$here/fixture-pagemap
+pout=$tmp/plot-pagemap
+check "fixture-pagemap came from the guest with both page maps merged (emulated: yes)" \
+	sh -c "grep -q '^# emulated: yes' '$pm_fixture/bench.csv' &&
+	       grep -q '^# merged_runs: ' '$pm_fixture/bench.csv' &&
+	       grep -q ',page_map,pmd_bytes\$' '$pm_fixture/bench.csv' &&
+	       grep -q ',pages,cached,base,0\$' '$pm_fixture/bench.csv'"
+check "plot.sh on a run with huge and base page maps succeeds" \
+	"$top/scripts/plot.sh" "$pm_fixture" "$pout"
+for p in pagemap-setup pagemap-throughput; do
+	check "$p.png is a PNG" is_png "$pout/$p.png"
+	check "$p.svg is an SVG document" is_svg "$pout/$p.svg"
+done
+check "pagemap charts: page size, PMD size, EMULATED and the measured pmd_bytes in titles and legends" \
+	sh -c "grep -q 'page size 4K, PMD size 2M' '$pout/pagemap-setup.svg' &&
+	       grep -q 'EMULATED (QEMU TCG)' '$pout/pagemap-setup.svg' &&
+	       grep -q 'mmap-fault, huge (PMD-mapped from 2M: pmd_bytes 2M)' '$pout/pagemap-setup.svg' &&
+	       grep -q 'mmap-fault, base (PTEs only: pmd_bytes 0)' '$pout/pagemap-setup.svg' &&
+	       grep -q 'mmap-read, base (PTEs only: pmd_bytes 0)' '$pout/pagemap-throughput.svg'"
+check "report.md has '## Huge-page mappings' and links the pagemap charts" \
+	sh -c "grep -q '^## Huge-page mappings' '$pout/report.md' &&
+	       grep -q '(pagemap-setup.png)' '$pout/report.md' &&
+	       grep -q '(pagemap-throughput.png)' '$pout/report.md'"
+check "report.md links only plots that exist (page-map fixture)" \
+	links_resolve "$pout/report.md"
+# Recomputed here from bench.csv, independently of scripts/kxresults.
+check "Huge-page section: base/huge ratio and pmd_bytes of every method at the PMD size, as in bench.csv" \
+	python3 - "$pm_fixture/bench.csv" "$pout/report.md" <<'EOF'
+import csv, sys
+lines = open(sys.argv[1]).read().splitlines()
+meta = dict(l[2:].split(": ", 1) for l in lines
+            if l.startswith("# ") and ": " in l)
+pmd = int(meta["hpage_pmd_size"])
+rows = list(csv.DictReader(l for l in lines if not l.startswith("#")))
+report = open(sys.argv[2], encoding="utf-8").read()
+section = report.split("## Huge-page mappings", 1)[1].split("\n## ", 1)[0]
+for m in ("mmap-fault", "mmap-setup", "mmap-read", "mmap-write"):
+    at = {r["page_map"]: r for r in rows if r["method"] == m and
+          r["backing"] == "pages" and int(r["size_bytes"]) == pmd}
+    huge, base = at["huge"], at["base"]
+    assert int(huge["pmd_bytes"]) == pmd and int(base["pmd_bytes"]) == 0, m
+    ratio = float(base["p50_ns"]) / float(huge["p50_ns"])
+    line = [l for l in section.splitlines()
+            if l.startswith(f"| {m} | pages, cached | ")]
+    assert len(line) == 1, (m, line)
+    cells = [c.strip() for c in line[0].strip("|").split("|")]
+    assert cells[4] == f"{ratio:.2f}x", (m, cells, ratio)
+    assert cells[5] == f"{pmd} (2M)" and cells[6] == "0", (m, cells)
+    print(f"{m}: base/huge {ratio:.2f}x")
+assert "Below the PMD size (4K .. 1M here) both are PTE mappings" in section
+assert "only the fault-count effect is meaningful" in section
+EOF
+check "pagemap chart data are the CSV's huge and base rows; other plots show only huge rows" \
+	python3 - "$pm_fixture/bench.csv" "$pout/plotdata" <<'EOF'
+import csv, os, sys
+rows = list(csv.DictReader(l for l in open(sys.argv[1]).read().splitlines()
+                           if not l.startswith("#")))
+def dat(name):
+    with open(os.path.join(sys.argv[2], name)) as f:
+        next(f)
+        return {int(l.split()[0]): float(l.split()[1]) for l in f if l.strip()}
+def same(got, want, what):
+    assert set(got) == set(want), (what, sorted(got), sorted(want))
+    assert all(abs(got[s] / want[s] - 1) < 1e-5 for s in got), what
+def p50(method, page_map):
+    return {int(r["size_bytes"]): float(r["p50_ns"]) for r in rows
+            if r["method"] == method and r["backing"] == "pages" and
+            r["page_map"] == page_map}
+for m in ("mmap-fault", "mmap-setup"):
+    for pm in ("huge", "base"):
+        same(dat(f"pagemap-setup__{m}-{pm}.dat"), p50(m, pm), (m, pm))
+same(dat("attrs-throughput-from_kernel__mmap-read-pages-cached.dat"),
+     p50("mmap-read", "huge"), "attrs plot: huge rows only")
+EOF
+check "csv2json keeps page_map and pmd_bytes (null for n/a), equals the fixture's bench.json; old CSVs gain no columns" \
+	python3 - "$top/scripts/report.py" "$pm_fixture" "$fixture/bench.csv" <<'EOF'
+import json, subprocess, sys
+def conv(path):
+    return json.loads(subprocess.run(
+        [sys.executable, sys.argv[1], "csv2json", path], check=True,
+        capture_output=True, text=True).stdout)
+doc = conv(sys.argv[2] + "/bench.csv")
+assert doc == json.load(open(sys.argv[2] + "/bench.json")), "differs from bench.json"
+assert doc["meta"]["hpage_pmd_size"] == 2097152
+kinds = {(r["page_map"], type(r["pmd_bytes"]).__name__) for r in doc["results"]}
+assert kinds == {("n/a", "NoneType"), ("huge", "int"), ("base", "int")}, kinds
+old = conv(sys.argv[3])
+assert all("page_map" not in r and "pmd_bytes" not in r
+           for r in old["results"]), "old CSV grew columns"
+EOF
+check "a CSV without page-map columns gets no Huge-page section and no pagemap chart" \
+	sh -c "! grep -q 'Huge-page mappings' '$out/report.md' &&
+	       ! ls '$out'/pagemap-* 2>/dev/null | grep -q ."
+mkdir -p "$tmp/badpm"
+sed 's/,pages,cached,base,0$/,pages,cached,small,0/' "$pm_fixture/bench.csv" >"$tmp/badpm/bench.csv"
+check "plot.sh on a CSV with an unknown page_map fails and names the line" sh -c \
+	"'$top/scripts/plot.sh' '$tmp/badpm' '$tmp/badpm-out' 2>&1 | grep -q \"bench.csv:[0-9]*: page_map 'small'\" && \
+	 ! '$top/scripts/plot.sh' '$tmp/badpm' '$tmp/badpm-out' 2>/dev/null"
 
 # ---- make compare ------------------------------------------------------------
 cmp=$tmp/compare
