@@ -47,11 +47,12 @@
  *                        pages, 32 MiB with 16 KiB, 512 MiB with 64 KiB)
  *                        on a kernel with transparent huge pages is one
  *                        huge page: kxfer_info.huge_size says so, mmap()
- *                        returns an address aligned to it, and the kernel
+ *                        of at least that length returns an address
+ *                        aligned to it (64-bit processes), and the kernel
  *                        maps it with one PMD entry (one fault, one TLB
  *                        entry) when the mapping covers it whole at an
  *                        aligned address.  The mapping stays page-backed:
- *                        get_user_pages() users work on it as on 4 KiB
+ *                        get_user_pages() users work on it as on base
  *                        pages.
  * KXFER_BACKING_DMA:     dma_alloc_coherent() for the kxfer device (from
  *                        CMA when the kernel has a CMA area and the size
