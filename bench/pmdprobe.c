@@ -6,29 +6,15 @@
 #include <unistd.h>
 
 #include "device.h"
+#include "kx_smaps.h"
 #include "pmdprobe.h"
 
 long long kx_smaps_pmd_kb(FILE *smaps, uintptr_t addr)
 {
-	char line[512];
-	int inside = 0;
+	struct kx_smaps_sum sum;
 
-	while (fgets(line, sizeof(line), smaps)) {
-		unsigned long start, end;
-		long long kb;
-
-		/* A VMA's block starts "start-end perms offset ...". */
-		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 &&
-		    strchr(line, ' ') > strchr(line, '-')) {
-			if (inside)
-				return -1;
-			inside = addr >= start && addr < end;
-			continue;
-		}
-		if (inside && sscanf(line, "FilePmdMapped: %lld kB", &kb) == 1)
-			return kb;
-	}
-	return -1;
+	kx_smaps_sum(smaps, addr, 1, "FilePmdMapped", &sum);
+	return sum.vmas && !sum.missing ? (long long)sum.kb : -1;
 }
 
 static long long smaps_pmd_bytes(const void *p)

@@ -40,6 +40,7 @@
 
 #include "kx_crc32c.h"
 #include "kx_pattern.h"
+#include "kx_smaps.h"
 #include "kxdev.h"
 
 #define RW (PROT_READ | PROT_WRITE)
@@ -136,41 +137,19 @@ static uint64_t vmstat(const char *name)
  */
 static uint64_t smaps_kb(const void *p, size_t len, const char *field)
 {
-	uintptr_t lo = (uintptr_t)p, hi = lo + len;
 	FILE *f = fopen("/proc/self/smaps", "r");
-	size_t flen = strlen(field);
-	int in = 0, seen = 0, vmas = 0, missing = 0;
-	uint64_t sum = 0;
-	char line[1024];
+	struct kx_smaps_sum sum;
 
 	if (!f)
 		FAIL("fopen(/proc/self/smaps): %s", kxt_errstr(errno));
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long start, end;
-		unsigned long long kb;
-
-		/* Field names have no '-': "FilePmdMapped:" scans one %lx. */
-		if (sscanf(line, "%lx-%lx ", &start, &end) == 2) {
-			missing += in && !seen;
-			in = start < hi && end > lo;
-			vmas += in;
-			seen = 0;
-			continue;
-		}
-		if (in && !strncmp(line, field, flen) && line[flen] == ':' &&
-		    sscanf(line + flen + 1, "%llu kB", &kb) == 1) {
-			sum += kb;
-			seen = 1;
-		}
-	}
-	missing += in && !seen;
+	kx_smaps_sum(f, (uintptr_t)p, len, field, &sum);
 	fclose(f);
-	if (!vmas)
+	if (!sum.vmas)
 		FAIL("no VMA of /proc/self/smaps overlaps [%p, +%zu)", p, len);
-	if (missing)
+	if (sum.missing)
 		FAIL("%d VMA(s) at [%p, +%zu) have no %s line in /proc/self/smaps",
-		     missing, p, len, field);
-	return sum;
+		     sum.missing, p, len, field);
+	return sum.kb;
 }
 
 static uint64_t pmd_mapped_kb(const void *p, size_t len)
@@ -1013,6 +992,17 @@ TEST(huge_madv_dontneed_of_one_page_keeps_data_and_refaults_pmd)
 	huge_end(&h);
 }
 
+/* mremap() of a mapping of len bytes to the fixed address to. */
+static char *move_to(char *m, size_t len, char *to)
+{
+	char *n = mremap(m, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+
+	if (n == MAP_FAILED)
+		FAIL("mremap() of the PMD mapping to %p: %s", (void *)to,
+		     kxt_errstr(errno));
+	return n;
+}
+
 /*
  * mremap() moves the VMA: to a PMD-aligned address it is still served by
  * the PMD, one page past one by PTEs; the mapping count stays balanced.
@@ -1030,10 +1020,7 @@ TEST(huge_mremap_of_pmd_mapping_keeps_data_and_count)
 	m = map_pmd(&h, RW);
 	reserve(&r, &h, 2 * h.pmd);
 
-	n = mremap(m, h.pmd, h.pmd, MREMAP_MAYMOVE | MREMAP_FIXED, r.aligned);
-	if (n == MAP_FAILED)
-		FAIL("mremap() of the PMD mapping to %p: %s",
-		     (void *)r.aligned, kxt_errstr(errno));
+	n = move_to(m, h.pmd, r.aligned);
 	kx_expect_pattern_mem(n, 0, h.pmd, 0x8765,
 			      "PMD mapping moved to an aligned address");
 	EXPECT_EQ(pmd_mapped_kb(n, h.pmd), h.pmd / 1024);
@@ -1041,11 +1028,7 @@ TEST(huge_mremap_of_pmd_mapping_keeps_data_and_count)
 		 (unsigned long long)fault_calls(h.fd) - 1);
 	EXPECT_EQ(nr_mappings(h.fd), before + 1);
 
-	m = mremap(n, h.pmd, h.pmd, MREMAP_MAYMOVE | MREMAP_FIXED,
-		   r.aligned + h.pmd + h.ps);
-	if (m == MAP_FAILED)
-		FAIL("mremap() of the PMD mapping to %p: %s",
-		     (void *)(r.aligned + h.pmd + h.ps), kxt_errstr(errno));
+	m = move_to(n, h.pmd, r.aligned + h.pmd + h.ps);
 	kx_expect_pattern_mem(m, 0, h.pmd, 0x8765,
 			      "PMD mapping moved one page past a PMD boundary");
 	EXPECT_EQ(pmd_mapped_kb(m, h.pmd), 0ull);
@@ -1056,8 +1039,7 @@ TEST(huge_mremap_of_pmd_mapping_keeps_data_and_count)
 
 	ASSERT_OK(munmap(r.base, r.len));	/* holds m now */
 	EXPECT_EQ(nr_mappings(h.fd), before);
-	ASSERT_OK(kx_resize_raw(h.fd, kx_start_size, KXFER_BACKING_VMALLOC));
-	close(h.fd);
+	huge_end(&h);
 }
 
 /* --- 9. fork() --- */
