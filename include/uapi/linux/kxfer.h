@@ -21,7 +21,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define KXFER_ABI_VERSION	3
+#define KXFER_ABI_VERSION	4
 
 /* Features reported in kxfer_info.features. */
 #define KXFER_FEAT_ITER		(1U << 0) /* read_iter/write_iter: readv, splice */
@@ -31,73 +31,77 @@
 #define KXFER_FEAT_RESIZE	(1U << 4) /* KXFER_IOC_RESIZE */
 #define KXFER_FEAT_STATS	(1U << 5) /* KXFER_IOC_{GET,RESET}_STATS */
 #define KXFER_FEAT_BACKINGS	(1U << 6) /* KXFER_BACKING_PAGES and _DMA */
-#define KXFER_FEAT_CACHE	(1U << 7) /* kxfer_mode.cache */
+/* Bit 7 (ABI 2-3: per-file cache attribute) is retired and never set. */
 #define KXFER_FEAT_SYNC		(1U << 8) /* KXFER_IOC_SYNC_FOR_{CPU,DEVICE} */
+#define KXFER_FEAT_REVOKE	(1U << 9) /* RESIZE revokes mappings (ABI 4) */
+#define KXFER_FEAT_SHMEM	(1U << 10) /* KXFER_BACKING_SHMEM */
+#define KXFER_FEAT_DMA_ATTRS	(1U << 11) /* KXFER_BACKING_DMA_WC, _NONCOHERENT */
 
 /*
  * Memory behind the buffer (kxfer_info.backing, kxfer_resize.backing, the
- * module parameter backing=vmalloc|pages|dma).
+ * module parameter backing=NAME).  Since ABI 4 the page attribute of a
+ * mapping is a property of the backing, chosen by the allocator that owns
+ * it, never set per mapping:
  *
- * KXFER_BACKING_VMALLOC: order-0 pages, virtually contiguous (default).
- * KXFER_BACKING_PAGES:   one physically contiguous allocation from the
- *                        page allocator, so at most its largest block
- *                        (kxfer_info.max_size says how much); larger sizes
- *                        fail with EINVAL, a failed allocation with ENOMEM.
- *                        A buffer of exactly the PMD size (2 MiB with 4 KiB
- *                        pages, 32 MiB with 16 KiB, 512 MiB with 64 KiB)
- *                        on a kernel with transparent huge pages is one
- *                        huge page: kxfer_info.huge_size says so, mmap()
- *                        of at least that length returns an address
- *                        aligned to it (64-bit processes), and the kernel
- *                        maps it with one PMD entry (one fault, one TLB
- *                        entry) when the mapping covers it whole at an
- *                        aligned address.  The mapping stays page-backed:
- *                        get_user_pages() users work on it as on base
- *                        pages.
- * KXFER_BACKING_DMA:     dma_alloc_coherent() for the kxfer device (from
- *                        CMA when the kernel has a CMA area and the size
- *                        needs it; without one, large sizes fail with
- *                        ENOMEM).  Mapped the way the DMA API maps coherent
- *                        memory, as a PFN map: get_user_pages() users
- *                        (O_DIRECT, vmsplice) cannot use that mapping.
+ * value  name              memory                          user mapping
+ * 0      vmalloc           vmalloc(), order-0 pages        cached
+ * 1      pages             one physically contiguous       cached
+ *                          block of the page allocator
+ * 2      dma               dma_alloc_coherent()            dma_mmap_coherent()
+ * 3      shmem             a shmem file (huge pages        cached, the shmem
+ *                          where the kernel has THP)       file's own mapping
+ * 4      dma-wc            dma_alloc_wc()                  dma_mmap_wc()
+ * 5      dma-noncoherent   dma_alloc_pages()               dma_mmap_pages()
+ *
+ * vmalloc, pages, shmem: ordinary cacheable memory shared by the kernel and
+ *     user space; no cache maintenance is ever needed.  vmalloc and pages
+ *     mappings are faulted in page by page by the driver; get_user_pages()
+ *     users (O_DIRECT, vmsplice, process_vm_readv) work on them.  pages is
+ *     at most the page allocator's largest block (kxfer_info.max_size);
+ *     larger sizes fail with EINVAL, a failed allocation with ENOMEM.
+ * shmem: mmap() maps the buffer's shmem file itself (as i915 and ashmem
+ *     do), so the core mm maps its transparent huge pages with one PMD
+ *     entry where the mapping is aligned and covers them
+ *     (kxfer_info.huge_size), and get_user_pages() users work through
+ *     huge and base pages alike.
+ * dma, dma-wc, dma-noncoherent: the DMA API's allocators for the kxfer
+ *     device, mapped to user space by the DMA API (PFN maps:
+ *     get_user_pages() users cannot use them).  The attribute is what the
+ *     DMA API gives such memory on this machine: on a system where the
+ *     device is not cache-coherent (most arm64 SoCs) dma is uncached
+ *     (Normal non-cacheable) and dma-wc write-combining; where it is
+ *     coherent (x86) both are ordinary write-back memory.  dma-noncoherent
+ *     is cacheable everywhere and needs explicit ownership transfers
+ *     (KXFER_IOC_SYNC_*), which SUBMIT and FETCH do by themselves.  Large
+ *     dma* sizes need CMA; without it they fail with ENOMEM.
+ *
+ * Nothing is ever mapped for streaming DMA, so no backing is bounced
+ * through swiotlb.
  */
-#define KXFER_BACKING_VMALLOC	0
-#define KXFER_BACKING_PAGES	1
-#define KXFER_BACKING_DMA	2
-
-/*
- * Page attributes of the mappings made through one open file
- * (kxfer_mode.cache; applies to mmap() calls after KXFER_IOC_SET_MODE).
- *
- * KXFER_CACHE_CACHED:   normal cacheable memory (default).
- * KXFER_CACHE_WC:       write-combining: pgprot_writecombine() (arm64
- *                       Normal non-cacheable; x86 PAT WC).
- * KXFER_CACHE_UNCACHED: pgprot_noncached() (arm64 Device-nGnRnE, where
- *                       unaligned accesses and DC ZVA fault: use aligned
- *                       word accesses; x86 PAT UC-).
- *
- * The kernel keeps its cacheable view of vmalloc and pages buffers, so
- * with WC or UNCACHED mappings the two views need cache maintenance: see
- * KXFER_IOC_SYNC_FOR_*.  A dma buffer has the attribute the DMA API gives
- * coherent memory (x86: write-back; non-coherent arm64: Normal
- * non-cacheable): mmap() of it with WC or UNCACHED fails with EINVAL.
- */
-#define KXFER_CACHE_CACHED	0
-#define KXFER_CACHE_WC		1
-#define KXFER_CACHE_UNCACHED	2
+#define KXFER_BACKING_VMALLOC		0
+#define KXFER_BACKING_PAGES		1
+#define KXFER_BACKING_DMA		2
+#define KXFER_BACKING_SHMEM		3
+#define KXFER_BACKING_DMA_WC		4
+#define KXFER_BACKING_DMA_NONCOHERENT	5
 
 /**
  * struct kxfer_info - KXFER_IOC_INFO result
  * @buf_size:    current buffer size in bytes, a multiple of @page_size
  * @max_size:    largest size KXFER_IOC_RESIZE accepts for the current backing
  * @page_size:   the kernel's PAGE_SIZE; mmap offsets and lengths use it
- * @nr_mappings: live VMAs mapping this device (all processes)
+ * @nr_mappings: live VMAs the driver tracks for this device (all
+ *               processes; every backing but shmem, whose mappings are
+ *               mappings of its shmem file and are not counted)
  * @abi_version: KXFER_ABI_VERSION of the running driver
  * @features:    KXFER_FEAT_* bits
  * @backing:     KXFER_BACKING_* of the current buffer
  * @huge_size:   bytes one PMD entry maps when a mapping of the buffer is
- *               aligned to them (see KXFER_BACKING_PAGES), 0 when only
- *               base pages can map it (before ABI 3: __reserved, 0)
+ *               aligned to them (KXFER_BACKING_SHMEM on a kernel with
+ *               transparent huge pages; mmap() of at least that length
+ *               returns an address aligned to it in 64-bit processes), 0
+ *               when only base pages can map it
+
  */
 struct kxfer_info {
 	__u64 buf_size;
@@ -145,14 +149,17 @@ struct kxfer_info {
  * @last_csum:  KXFER_IOC_GET_MODE only: CRC32C computed by the last
  *              read/write/readv/writev on this file in KXFER_WORK_CHECKSUM
  *              mode (0 before any); ignored by KXFER_IOC_SET_MODE
- * @cache:      KXFER_CACHE_* of later mmap() calls on this file (ABI 1
- *              called it __reserved and required 0, i.e. CACHED)
+ * @__reserved: must be zero (ABI 2-3: a per-file cache attribute, now a
+ *              property of the backing); GET_MODE returns zero
+ *
+ * SET_MODE with KXFER_WORK_FILL needs a file opened for writing (EBADF
+ * otherwise): the fill pattern overwrites the buffer on read and FETCH.
  */
 struct kxfer_mode {
 	__u32 work;
 	__u32 seed;
 	__u32 last_csum;
-	__u32 cache;
+	__u32 __reserved;
 };
 
 /**
@@ -176,12 +183,24 @@ struct kxfer_xfer {
 /**
  * struct kxfer_resize - replace the buffer, like ftruncate()
  * @size:       new size in bytes, rounded up to the page size;
- *              1 .. kxfer_info.max_size
+ *              1 .. the new backing's maximum (kxfer_info.max_size for
+ *              the current one)
  * @backing:    KXFER_BACKING_*
  * @flags:      must be zero
  *
- * Bytes below min(old, new) size are kept, the rest is zero.  Fails with
- * EBUSY while any mapping of the device exists.
+ * Bytes below min(old, new) size are kept, the rest is zero.  Since ABI 4
+ * (KXFER_FEAT_REVOKE) RESIZE succeeds while the buffer is mapped (ABI 1-3:
+ * EBUSY) and revokes the existing mappings, as ftruncate() of a shmem
+ * file does:
+ *  - vmalloc or pages to vmalloc or pages: later accesses fault in the new
+ *    buffer's pages; pages past its end raise SIGBUS;
+ *  - shmem to shmem: the same shmem file is truncated or extended, so the
+ *    mappings see the new size; pages past its end raise SIGBUS;
+ *  - any other pair, and every dma* backing: the old mapping is revoked
+ *    whole and every later access raises SIGBUS: map again.
+ * No access, get_user_pages() pin or in-flight fault can reach freed
+ * memory: pinned pages stay allocated until unpinned, but are no longer
+ * the buffer's.  Needs a file opened for writing (EBADF).
  */
 struct kxfer_resize {
 	__u64 size;
@@ -190,29 +209,27 @@ struct kxfer_resize {
 };
 
 /*
- * Cache maintenance between the kernel's cacheable view of the buffer and
- * user space's mapping, in DMA API terms from the driver's side: the
- * kernel is "the CPU"; a WC or UNCACHED user mapping is "the device" (it
- * reaches memory past the kernel's caches, as a DMA master does).
+ * Ownership transfers of a KXFER_BACKING_DMA_NONCOHERENT buffer, in DMA API
+ * terms: user space's and the kernel's views are the CPU; the device is the
+ * DMA master a real driver would hand the buffer to.  On every other
+ * backing both ioctls only check their arguments (nothing to maintain),
+ * and on a cache-coherent system (x86) the DMA API makes them no-ops.
  *
- * KXFER_IOC_SYNC_FOR_CPU:    dma_sync_*_for_cpu(): before the kernel
- *     reads what user space wrote through its mapping (FROM_DEVICE
- *     discards the kernel's stale cache lines).
- * KXFER_IOC_SYNC_FOR_DEVICE: dma_sync_*_for_device(): after the kernel
- *     wrote, before user space reads through its mapping (TO_DEVICE
- *     writes the kernel's dirty cache lines back).
+ * KXFER_IOC_SYNC_FOR_DEVICE: dma_sync_single_for_device(direction): hand
+ *     the range to the device (writes back the CPU's dirty lines).  Needs a
+ *     file opened for writing (EBADF).
+ * KXFER_IOC_SYNC_FOR_CPU:    dma_sync_single_for_device() then
+ *     dma_sync_single_for_cpu(direction): the maintenance of one complete
+ *     DMA transfer in that direction, taking the range back for the CPU.
+ *     The write-back comes first, so no byte the CPU wrote is discarded.
  *
- * SUBMIT does SYNC_FOR_CPU(FROM_DEVICE) and FETCH SYNC_FOR_DEVICE
- * (TO_DEVICE) by themselves on files whose cache mode is WC or UNCACHED;
- * the ioctls exist to measure that maintenance on its own, or to use it
- * with read()/write().  They are no-ops where the DMA API sees the kxfer
- * device as cache-coherent (x86; arm64 systems with coherent
- * interconnects) and for the dma backing.
+ * SUBMIT does SYNC_FOR_DEVICE(TO_DEVICE) before the kernel reads the range
+ * and FETCH SYNC_FOR_CPU(FROM_DEVICE) after the kernel wrote it: the cost a
+ * driver pays per transfer on such memory.
  *
  * @offset, @length: the byte range; offset + length <= buffer size
  * @direction:       KXFER_SYNC_*: the DMA API's DMA_BIDIRECTIONAL,
- *                   DMA_TO_DEVICE (kernel to user), DMA_FROM_DEVICE
- *                   (user to kernel)
+ *                   DMA_TO_DEVICE, DMA_FROM_DEVICE
  * @flags:           must be zero
  */
 #define KXFER_SYNC_BIDIRECTIONAL	0
@@ -260,5 +277,14 @@ struct kxfer_stats {
 #define KXFER_IOC_RESET_STATS	_IO(KXFER_IOC_MAGIC, 0x07)
 #define KXFER_IOC_SYNC_FOR_CPU	_IOW(KXFER_IOC_MAGIC, 0x08, struct kxfer_sync)
 #define KXFER_IOC_SYNC_FOR_DEVICE _IOW(KXFER_IOC_MAGIC, 0x09, struct kxfer_sync)
+
+/*
+ * Operations that change the buffer's contents, size, backing or the
+ * device's counters need a file opened for writing and fail with EBADF
+ * otherwise, as write() does: write(), SUBMIT, SET_MODE with
+ * KXFER_WORK_FILL, RESIZE, SYNC_FOR_DEVICE and RESET_STATS.  INFO, read(),
+ * FETCH (without fill), GET_MODE, SET_MODE without fill, GET_STATS,
+ * SYNC_FOR_CPU and mappings without PROT_WRITE work on a read-only file.
+ */
 
 #endif /* _UAPI_LINUX_KXFER_H */
