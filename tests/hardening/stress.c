@@ -148,10 +148,11 @@ static void report_device(const struct st_dev *d, double secs)
 		 (unsigned long long)d->calls[KXFER_PATH_FETCH],
 		 (unsigned long long)d->calls[KXFER_PATH_MMAP],
 		 (unsigned long long)d->calls[KXFER_PATH_FAULT]);
-	kxt_diag("ops %s: resize ok=%llu ebusy=%llu quiesced=%llu ebusy_own_map=%llu mmap_deferred=%llu set_mode=%llu get_stats=%llu sysfs=%llu whole_buffer_reads=%llu",
+	kxt_diag("ops %s: resize unmapped=%llu under_mappings=%llu pages_enomem=%llu quiesced=%llu own_map=%llu mmap_deferred=%llu set_mode=%llu get_stats=%llu sysfs=%llu whole_buffer_reads=%llu",
 		 kx_node(d->index),
 		 (unsigned long long)d->ops[ST_OP_RESIZE_OK],
-		 (unsigned long long)d->ops[ST_OP_RESIZE_EBUSY],
+		 (unsigned long long)d->ops[ST_OP_RESIZE_MAPPED],
+		 (unsigned long long)d->ops[ST_OP_RESIZE_ENOMEM],
 		 (unsigned long long)d->ops[ST_OP_RESIZE_QUIESCED],
 		 (unsigned long long)d->ops[ST_OP_RESIZE_WHILE_OWN_MAP],
 		 (unsigned long long)d->ops[ST_OP_MMAP_DEFERRED],

@@ -3,15 +3,18 @@
  * The owner threads of the stress test: each one moves data into and out
  * of its own cells through every path (pwrite, write, pwritev, pread,
  * read, preadv, stores through a mapping + SUBMIT, FETCH + loads through
- * a mapping, SUBMIT/FETCH alone) in random work modes, and checks every
- * byte it reads against what it last put there.
+ * a mapping, vmsplice() of the mapping (a get_user_pages() pin that may
+ * outlive a RESIZE: the pinned pages keep their bytes), SUBMIT/FETCH
+ * alone) in random work modes, and checks every byte it reads against
+ * what it last put there.  RESIZE (stress_helpers.c) revokes the
+ * mappings under the owners at any moment; vmalloc and pages mappings
+ * survive it, so no access may fault and no byte may change.
  *
  * Mapping protocol with the resizer (stress_helpers.c): an owner raises
  * inflight before it looks at pause and drops it after munmap, so once the
  * resizer has set pause and seen inflight at zero, no mapping of the
- * device exists and a RESIZE must succeed.  pinned counts mappings from
- * the moment mmap() returned; it drops before unmaps rises and munmap is
- * called, which lets the resizer prove that a mapping outlived a RESIZE.
+ * device exists.  pinned counts mappings from the moment mmap() returned
+ * until munmap, so the resizer can count RESIZEs done under mappings.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -201,6 +204,41 @@ static void xfer(struct owner_ctx *c, unsigned long cmd, uint64_t off,
 		     c->what, x.csum);
 }
 
+/*
+ * vmsplice() the cells from the mapping at p into a pipe and read them
+ * back: the bytes the pinned pages held, which must be the owner's.
+ */
+static void vmsplice_and_check(struct owner_ctx *c, unsigned char *p,
+			       int cell, int count)
+{
+	size_t len = (size_t)count * ST_CELL, done = 0;
+	int pfd[2];
+
+	if (pipe(pfd))
+		FAIL("%s: pipe: %s", c->what, kxt_errstr(errno));
+	while (done < len) {
+		struct iovec iov = { p + done, len - done };
+		ssize_t n = vmsplice(pfd[1], &iov, 1, 0), got = 0;
+
+		if (n <= 0)
+			FAIL("%s: vmsplice of %zu bytes of the mapping: %s",
+			     c->what, len - done,
+			     n ? kxt_errstr(errno) : "returned 0");
+		while (got < n) {
+			ssize_t r = read(pfd[0], c->buf + done + got, n - got);
+
+			if (r <= 0)
+				FAIL("%s: read from the vmsplice pipe: %s",
+				     c->what, r ? kxt_errstr(errno) : "EOF");
+			got += r;
+		}
+		done += n;
+	}
+	close(pfd[0]);
+	close(pfd[1]);
+	expect_run(c, c->buf, cell, count);
+}
+
 /* FETCH, then look at the cells through p (a mapping) or pread (NULL). */
 static void fetch_and_check(struct owner_ctx *c, const unsigned char *p,
 			    int cell, int count)
@@ -260,7 +298,7 @@ static void do_mmap_session(struct owner_ctx *c, int cell, int count)
 	for (steps = 1 + hx_below(&c->r, 3); steps; steps--) {
 		unsigned char *p = m + (off - woff);
 
-		switch (hx_below(&c->r, 3)) {
+		switch (hx_below(&c->r, 4)) {
 		case 0: {
 			uint32_t seed = (uint32_t)hx_next(&c->r);
 
@@ -277,6 +315,10 @@ static void do_mmap_session(struct owner_ctx *c, int cell, int count)
 				 count);
 			fetch_and_check(c, p, cell, count);
 			break;
+		case 2:
+			describe(c, "vmsplice of the mapping", cell, count);
+			vmsplice_and_check(c, p, cell, count);
+			break;
 		default:
 			describe(c, "load through the mapping", cell, count);
 			expect_run(c, p, cell, count);
@@ -284,7 +326,6 @@ static void do_mmap_session(struct owner_ctx *c, int cell, int count)
 		}
 	}
 	atomic_fetch_sub(&c->d->pinned, 1);
-	atomic_fetch_add(&c->d->unmaps, 1);
 	if (munmap(m, wend - woff))
 		FAIL("%s: munmap: %s", c->what, kxt_errstr(errno));
 	atomic_fetch_sub(&c->d->inflight, 1);
