@@ -33,6 +33,14 @@
 #include "stress.h"
 
 #define RUN_BYTES (ST_MAX_RUN * ST_CELL)
+/*
+ * O_DIRECT writes from a mapping go to the RAM disk the functional
+ * payload loads (brd, 1 MiB), each owner of each device to its own slot.
+ */
+#define RAMDISK		"/dev/ram0"
+#define DIO_SLOT	(64U << 10)
+_Static_assert(ST_MAX_DEVS * ST_OWNERS * DIO_SLOT <= (1U << 20),
+	       "the O_DIRECT slots must fit the 1 MiB RAM disk");
 
 struct owner_ctx {
 	struct st_shared *sh;
@@ -40,9 +48,11 @@ struct owner_ctx {
 	struct st_owner *o;
 	int owner;		/* index within the device */
 	int fd;
+	int disk;		/* RAMDISK with O_DIRECT, or -1 */
 	uint32_t work, seed;	/* this file's mode */
 	struct hx_rng r;
 	unsigned char buf[RUN_BYTES], want[RUN_BYTES];
+	unsigned char *dio;	/* DIO_SLOT bytes, page aligned */
 	char what[160];
 };
 
@@ -239,6 +249,37 @@ static void vmsplice_and_check(struct owner_ctx *c, unsigned char *p,
 	expect_run(c, c->buf, cell, count);
 }
 
+/*
+ * O_DIRECT write of the page-aligned window at m (buffer offset woff)
+ * that holds the cells' first byte, at most DIO_SLOT, to this owner's
+ * slot of the RAM disk, then an O_DIRECT read back: the cells' bytes the
+ * pinned pages held must be the owner's.
+ */
+static void odirect_and_check(struct owner_ctx *c, unsigned char *m,
+			      uint64_t woff, uint64_t wend, int cell,
+			      int count)
+{
+	uint64_t ps = kx_page(), off = st_cell_off(c->owner, cell);
+	uint64_t start = off / ps * ps, len = wend - start;
+	uint64_t slot = ((uint64_t)(c->d - c->sh->dev) * ST_OWNERS +
+			 c->owner) * DIO_SLOT;
+	uint64_t first = off - start, n;
+
+	if (len > DIO_SLOT)
+		len = DIO_SLOT;
+	if (pwrite(c->disk, m + (start - woff), len, (off_t)slot) !=
+	    (ssize_t)len)
+		FAIL("%s: O_DIRECT pwrite of %" PRIu64 " bytes from the mapping: %s",
+		     c->what, len, kxt_errstr(errno));
+	if (pread(c->disk, c->dio, len, (off_t)slot) != (ssize_t)len)
+		FAIL("%s: O_DIRECT pread: %s", c->what, kxt_errstr(errno));
+	st_expect_cells(c->o, c->owner, cell, count, c->want);
+	n = len - first < (uint64_t)count * ST_CELL ? len - first :
+	    (uint64_t)count * ST_CELL;
+	if (memcmp(c->dio + first, c->want, n))
+		ASSERT_MEM_EQ(c->dio + first, c->want, n, c->what);
+}
+
 /* FETCH, then look at the cells through p (a mapping) or pread (NULL). */
 static void fetch_and_check(struct owner_ctx *c, const unsigned char *p,
 			    int cell, int count)
@@ -298,7 +339,7 @@ static void do_mmap_session(struct owner_ctx *c, int cell, int count)
 	for (steps = 1 + hx_below(&c->r, 3); steps; steps--) {
 		unsigned char *p = m + (off - woff);
 
-		switch (hx_below(&c->r, 4)) {
+		switch (hx_below(&c->r, 5)) {
 		case 0: {
 			uint32_t seed = (uint32_t)hx_next(&c->r);
 
@@ -318,6 +359,14 @@ static void do_mmap_session(struct owner_ctx *c, int cell, int count)
 		case 2:
 			describe(c, "vmsplice of the mapping", cell, count);
 			vmsplice_and_check(c, p, cell, count);
+			break;
+		case 3:
+			if (c->disk < 0)
+				continue;
+			describe(c, "O_DIRECT write from the mapping", cell,
+				 count);
+			odirect_and_check(c, m, woff, wend, cell, count);
+			st_op(c->d, ST_OP_ODIRECT);
 			break;
 		default:
 			describe(c, "load through the mapping", cell, count);
@@ -361,6 +410,10 @@ static void *owner_thread(void *arg)
 	struct owner_ctx *c = arg;
 
 	c->fd = kx_open_node(c->d->index, O_RDWR);
+	c->disk = open(RAMDISK, O_RDWR | O_DIRECT | O_CLOEXEC);
+	if (c->disk >= 0 && posix_memalign((void **)&c->dio, kx_page(),
+					   DIO_SLOT))
+		FAIL("posix_memalign: out of memory");
 	while (!c->sh->stop) {
 		unsigned int v = hx_below(&c->r, 100);
 		int cell = hx_below(&c->r, ST_CELLS);
@@ -391,6 +444,9 @@ static void *owner_thread(void *arg)
 		}
 	}
 	close(c->fd);
+	if (c->disk >= 0)
+		close(c->disk);
+	free(c->dio);
 	return NULL;
 }
 
