@@ -213,8 +213,9 @@ struct kxfer_xfer {
  *    whole and every later access raises SIGBUS: map again.  (A dma*
  *    mapping whose mmap() ran concurrently with RESIZE may instead keep
  *    the old buffer's memory until munmap(): map after RESIZE returned.)
- * Stores through a mapping made before RESIZE are either in the copied
- * bytes or fault and wait for RESIZE to finish: none is lost.
+ * A store through a mapping during RESIZE is either in the copied bytes
+ * or faults (and waits for RESIZE, or raises SIGBUS as above): none is
+ * silently lost.
  * No access, get_user_pages() pin or in-flight fault can reach freed
  * memory: pinned pages stay allocated until unpinned, but are no longer
  * the buffer's.  Needs a file opened for writing (EBADF).
