@@ -22,6 +22,16 @@ void kx_csv_header(char *buf, size_t len)
 				      kx_columns[c].name);
 }
 
+void kx_format_pmd(long long pmd_bytes, char *buf, size_t len)
+{
+	if (pmd_bytes == KX_PMD_NA)
+		snprintf(buf, len, "n/a");
+	else if (pmd_bytes < 0)
+		snprintf(buf, len, "unknown");
+	else
+		snprintf(buf, len, "%lld", pmd_bytes);
+}
+
 /* NAN (not measured, not defined) is an empty field. */
 static void num(char *buf, size_t len, double v, int decimals)
 {
@@ -112,12 +122,7 @@ void kx_result_cell(const struct kx_result *x, enum kx_col col, char *buf,
 		snprintf(buf, len, "%s", or_na(x->page_map));
 		break;
 	case KX_COL_PMD:
-		if (x->pmd_bytes == KX_PMD_NA)
-			snprintf(buf, len, "n/a");
-		else if (x->pmd_bytes < 0)
-			snprintf(buf, len, "unknown");
-		else
-			snprintf(buf, len, "%lld", x->pmd_bytes);
+		kx_format_pmd(x->pmd_bytes, buf, len);
 		break;
 	case KX_COL_CACHE:
 		snprintf(buf, len, "%s", or_na(x->cache));

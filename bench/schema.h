@@ -79,4 +79,7 @@ void kx_csv_header(char *buf, size_t len);
 void kx_result_cell(const struct kx_result *x, enum kx_col col, char *buf,
 		    size_t len);
 
+/* pmd_bytes as the CSV writes it: bytes, "n/a" or "unknown". */
+void kx_format_pmd(long long pmd_bytes, char *buf, size_t len);
+
 #endif
