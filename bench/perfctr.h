@@ -2,8 +2,10 @@
 /*
  * Hardware and software counters of the measuring thread through
  * perf_event_open(): cycles, instructions, page faults, dTLB load misses
- * and last-level-cache misses, counted only while run() executes (enabled
- * and disabled as one group around it).  Counters the machine lacks (no
+ * and last-level-cache misses, counted as one group over the whole
+ * measuring phase of a repetition (every timed sample and the few
+ * syscalls of bookkeeping between them, < 1% of the time; no ioctl per
+ * sample) and divided by its operations.  Counters the machine lacks (no
  * PMU in a TCG guest, perf_event_paranoid, no such event) stay closed and
  * their columns empty; kx_perf_status() says why.
  */

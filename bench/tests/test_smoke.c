@@ -122,8 +122,8 @@ static void csv_shape(const char *bench)
 {
 	static const char *const args[] = {
 		"--methods", "memcpy,pipe,null-ioctl", "--sizes", "4K",
-		"--min-time", "0.01", "--format", "csv", "--repeat", "2",
-		NULL,
+		"--min-time", "0.0001", "--min-samples", "15", "--format",
+		"csv", "--repeat", "2", NULL,
 	};
 	struct run r = run(bench, args);
 	char *line, *save = NULL, method[64], seen[256] = "", hdr[2048];
