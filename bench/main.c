@@ -460,8 +460,7 @@ static void attr_list(char *buf, size_t len, const uint32_t *v,
 }
 
 /* The machine and run settings (before measuring). */
-static void collect_meta(struct session *s, int argc, char **argv,
-			 const struct kx_clock *clk)
+static void collect_meta(struct session *s, const struct kx_clock *clk)
 {
 	struct kx_meta *meta = &s->meta;
 	const struct kx_opts *o = &s->o;
@@ -535,8 +534,6 @@ static void collect_meta(struct session *s, int argc, char **argv,
 	kx_meta_num(meta, "min_samples", "%u", o->min_samples);
 	kx_meta_num(meta, "threads", "%u", o->threads);
 	kx_meta_set(meta, "verify", "%s", o->verify ? "yes" : "no");
-	(void)argc;
-	(void)argv;
 }
 
 static int run(struct session *s)
@@ -732,7 +729,7 @@ int main(int argc, char **argv)
 		if (s.target_ns < KX_OVERHEAD_FACTOR * s.overhead_ns)
 			s.target_ns = (uint64_t)(KX_OVERHEAD_FACTOR *
 						 s.overhead_ns);
-		collect_meta(&s, argc, argv, &clk);
+		collect_meta(&s, &clk);
 		ret = build_plan(&s);
 	}
 	if (!ret)
