@@ -149,7 +149,7 @@ static void banner(FILE *f, const struct kx_meta *m)
 		"!! charges instructions, not memory traffic), so copy/mmap ratios and crossovers\n"
 		"!! here are not those of hardware.  An emulated run checks function and the\n"
 		"!! shape of the curves; for numbers see the native baseline run in results/.\n",
-		emu + 3);
+		emu[3] == ' ' ? emu + 4 : emu + 3);
 }
 
 static void crossovers(FILE *f, const struct kx_crossover *c, size_t n)
