@@ -278,6 +278,7 @@ static int warm_up(struct worker *w)
 	uint64_t start = kx_now_ns(), ops = 0;
 	uint64_t batch = 1;
 	struct kx_sample s;
+	int in_row = 0;
 
 	for (;;) {
 		int sized;
@@ -291,9 +292,15 @@ static int warm_up(struct worker *w)
 		if (!sized) {
 			batch = grow_batch(batch, s.wall_ns, rp->target_ns,
 					   max);
+			in_row = 0;
 			continue;
 		}
-		if (kx_now_ns() - start >= warm_ns &&
+		/*
+		 * Two long enough batches in a row: one batch stretched by
+		 * a preemption (a descheduled VM) must not fix a batch
+		 * size whose samples are mostly bookkeeping.
+		 */
+		if (++in_row >= 2 && kx_now_ns() - start >= warm_ns &&
 		    ops >= KX_WARMUP_MIN_OPS)
 			break;
 	}
