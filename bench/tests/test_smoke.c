@@ -283,6 +283,24 @@ static void outputs_and_merge(const char *bench)
 		      "memfd-mmap-write,baseline"),
 	       "smoke: --merge of two CSVs keeps the rows of both");
 	done(&r);
+	free(mcsv);
+	/* -o PATH: a directory gets both files, NAME.json JSON. */
+	snprintf(m, sizeof(m), "%s/a", dir);
+	margs[3] = "-o";
+	margs[4] = m;
+	margs[2] = NULL;
+	snprintf(b, sizeof(b), "%s/a/bench.csv", dir);
+	r = run(bench, margs);
+	tap_ok(r.status == 0, "smoke: --merge -o DIR writes into the directory");
+	done(&r);
+	snprintf(m, sizeof(m), "%s/merged.json", dir);
+	r = run(bench, margs);
+	fd = open(m, O_RDONLY);
+	mcsv = fd >= 0 ? slurp(fd) : NULL;
+	tap_ok(r.status == 0 && mcsv && !json_check(mcsv) &&
+	       strstr(mcsv, "\"crossovers\": ["),
+	       "smoke: --merge -o NAME.json writes JSON");
+	done(&r);
 	free(csv);
 	free(json);
 	free(mcsv);
