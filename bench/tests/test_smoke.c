@@ -286,13 +286,21 @@ static void outputs_and_merge(const char *bench)
 	free(mcsv);
 	/* -o PATH: a directory gets both files, NAME.json JSON. */
 	snprintf(m, sizeof(m), "%s/a", dir);
-	margs[3] = "-o";
-	margs[4] = m;
-	margs[2] = NULL;
 	snprintf(b, sizeof(b), "%s/a/bench.csv", dir);
-	r = run(bench, margs);
-	tap_ok(r.status == 0, "smoke: --merge -o DIR writes into the directory");
-	done(&r);
+	margs[2] = "-o";
+	margs[3] = m;
+	margs[4] = NULL;
+	snprintf(m, sizeof(m), "%s/m", dir);
+	{
+		char mj[300];
+
+		snprintf(mj, sizeof(mj), "%s/m/bench.json", dir);
+		unlink(mj);
+		r = run(bench, margs);
+		tap_ok(r.status == 0 && !access(mj, R_OK),
+		       "smoke: --merge -o DIR writes bench.csv and bench.json into it");
+		done(&r);
+	}
 	snprintf(m, sizeof(m), "%s/merged.json", dir);
 	r = run(bench, margs);
 	fd = open(m, O_RDONLY);
