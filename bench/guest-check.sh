@@ -432,16 +432,28 @@ else
 		diag_file "$tmp/pm1.err"
 	fi
 
-	# The driver's own fault count: 1 per huge mapping, one per page else.
+	# The CPU's page faults per operation (perf's software counter, CSV
+	# column page_faults): 1 per huge mapping, one per page for base.
+	# shmem's own fault handler serves these mappings, so the driver's
+	# fault count does not see them.
 	# shellcheck disable=SC2086
-	run pm-faults $pm_args --methods mmap-fault --sizes "$pmd" --min-time 0.02
-	faults=$(awk '/mapping has/ && $1 == "mmap-fault" { printf "%s ", $3 }' "$tmp/pm-faults.out")
-	want="1.00 $((pmd / pg)).00 "
-	diag "driver faults per mmap-fault operation at $pmd: huge, base = $faults"
-	if [ "$(rc_of pm-faults)" -eq 0 ] && [ "$faults" = "$want" ]; then
-		ok "page map: driver counts 1 fault per huge mapping, $((pmd / pg)) per base one"
+	run pm-faults $pm_args --methods mmap-fault --sizes "$pmd" \
+		--min-time 0.02 --format csv
+	faults=$(awk -F, -v pmd="$pmd" "$HDR"'
+		$c["method"] == "mmap-fault" && $c["size_bytes"] == pmd {
+			printf "%s=%s ", $c["page_map"], $c["page_faults"] }' \
+		"$tmp/pm-faults.out")
+	diag "page faults per mmap-fault operation at $pmd: $faults"
+	if [ "$(rc_of pm-faults)" -eq 0 ] && echo "$faults" | grep -q 'huge= '; then
+		skip "page map: 1 page fault per huge mapping, $((pmd / pg)) per base one" \
+			"no perf page-fault counter (metadata counters)"
+	elif [ "$(rc_of pm-faults)" -eq 0 ] &&
+		echo "$faults" | awk -v want="$((pmd / pg))" '{
+			for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+			exit !(f["huge"] != "" && f["huge"] < 2 && f["base"] >= want * 0.9) }'; then
+		ok "page map: 1 page fault per huge mapping, $((pmd / pg)) per base one ($faults)"
 	else
-		not_ok "page map: driver counts 1 fault per huge mapping, $((pmd / pg)) per base one (got '$faults')"
+		not_ok "page map: 1 page fault per huge mapping, $((pmd / pg)) per base one (got '$faults')"
 		diag_file "$tmp/pm-faults.err"
 	fi
 fi

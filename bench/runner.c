@@ -588,7 +588,9 @@ int kx_run_point(const struct kx_run_params *rp, const struct kx_method *m,
 {
 	struct point pt = {
 		.rp = rp, .m = m, .faults0 = -1, .faults1 = -1,
-		.count_faults = m->dir == KX_DIR_SETUP,
+		/* shmem's own fault handler serves those mappings. */
+		.count_faults = m->dir == KX_DIR_SETUP &&
+				rp->cfg->backing != KXFER_BACKING_SHMEM,
 	};
 	const struct kx_cfg *cfg = rp->cfg;
 	uint64_t stride = kx_thread_stride(size, cfg->page_size);
