@@ -294,25 +294,26 @@ def accel_of(meta):
 
 def _grid_gap(rows):
     """A CSV cut at a row boundary parses cleanly; what gives it away is
-    the grid: rows come in plan order, so the last row's group (same
-    threads, backing, consume, work, page map, cache) then has a method
-    that lacks sizes the others measured, or a pair row whose partner is
-    missing.  Returns a sentence, or None."""
+    the grid: kxfer-bench measures every method at every size of a sweep,
+    so in the last row's sweep (same threads, backing, page map, cache) a
+    method then lacks sizes the others measured; or a pair row's partner
+    is missing.  Returns a sentence, or None."""
     last = rows[-1]
 
-    def group(r):
-        return (r.threads, r.backing, r.consume, r.work, r.page_map,
-                r.cache, r.direction == "setup")
-    same = [r for r in rows if group(r) == group(last)]
+    def sweep(r):
+        return (r.threads, r.backing, r.page_map, r.cache)
+    same = [r for r in rows if sweep(r) == sweep(last)]
     sizes = {r.size_bytes for r in same}
-    by_method = {}
+    by_series = {}
     for r in same:
-        by_method.setdefault(r.method, set()).add(r.size_bytes)
-    short = sorted(m for m, got in by_method.items() if got != sizes)
-    if short and len(by_method) > 1:
-        lacking = sorted(sizes - by_method[short[0]])
+        by_series.setdefault((r.method, r.consume, r.work),
+                             set()).add(r.size_bytes)
+    short = [k for k, got in by_series.items() if got != sizes]
+    if short:
+        lacking = sorted(sizes - by_series[short[0]])
+        names = sorted({k[0] for k in short})
         return (f"bench.csv ends before the run's grid is complete: "
-                f"{', '.join(short)} lack(s) sizes the other methods of "
+                f"{', '.join(names)} lack(s) sizes the other methods of "
                 f"the same settings have (e.g. {lacking[0]} bytes); the "
                 "file was probably cut at a row boundary")
     have = {(r.method, r.size_bytes, r.threads, r.backing, r.consume,

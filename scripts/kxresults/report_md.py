@@ -169,8 +169,10 @@ def _key_figures(run, threads):
              "repetitions] and the payload handed over per second it "
              "implies, at a few sizes, for the headline user work ("
              + ", ".join(analysis.consumes(head)) + "); "
-             + analysis.sample_note(head) + ". ⚠ noisy: the CV between "
-             "repetitions exceeds 3%. Full data: bench.csv."]
+             + analysis.sample_note(head) + "."
+             + (" ⚠ noisy: kxfer-bench found a CV between repetitions "
+                "above 3%." if any(r.cv is not None for r in head) else "")
+             + " Full data: bench.csv."]
     for d in analysis.TRANSFER_DIRECTIONS + ("setup", "none"):
         series = analysis.series_of(head, threads, direction=d)
         if not series:
