@@ -400,7 +400,9 @@ def plot_speedup(plotter, name, heading, subtitle, pairs, styles):
     lines, sizes = [], []
     for i, (p, (colour, dash)) in enumerate(zip(pairs, styles)):
         path = plotter.data_path(f"{name}__{p.key}.dat")
-        note = analysis.sample_note([pt.mmap_row for pt in p.points])
+        note = analysis.sample_note(
+            [pt.mmap_row for pt in p.points] +
+            [pt.copy_row for pt in p.points if pt.copy_row is not None])
         write_ratio(path, f"{p.direction} {p.copy}/{p.mmap} [{p.consume}]:"
                     f" {p.legend()}; {note}", p)
         lines.append(Line(path, colour, dash, 2.0, 7))

@@ -101,10 +101,7 @@ class Pair:
         if x is not None and x.low is not None:
             return (f"crossover {fmt_size(x.low)}..{fmt_size(x.high)} "
                     f"({x.agree} reps)")
-        words = {p.verdict for p in self.points}
-        if len(words) == 1 and "" not in words:
-            return VERDICT_TEXT[words.pop()] + " at every size"
-        return "no crossover reported"
+        return self.runs().replace("every measured size", "every size")
 
     def runs(self):
         """The verdicts as written, grouped by size: 'mmap faster
