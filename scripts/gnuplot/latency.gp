@@ -5,6 +5,7 @@
 # where kxfer-bench wrote one, i.e. from >= 100 samples.
 # Variables: see common.gp and throughput.gp, plus
 #   tails    files of (size, p99_ns), "" when no point has a p99
+#   tailcolours  one colour per tails file
 
 load gpdir."/common.gp"
 
@@ -27,7 +28,8 @@ cmd = "plot for [i=1:words(files)] word(files, i) using 1:($2 * 1e-9) \
 	with yerrorbars lc rgb word(colours, i) dt 1 lw 1.5 pt 0 notitle"
 if (strlen(tails) > 0) {
 	cmd = cmd . ", for [i=1:words(tails)] word(tails, i) \
-		using 1:($2 * 1e-9) with points pt 6 ps 0.9 lc rgb '#777777' \
+		using 1:($2 * 1e-9) with points pt 6 ps 0.9 \
+		lc rgb word(tailcolours, i) \
 		title (i == 1 ? 'p99 (>= 100 samples)' : '')"
 }
 eval cmd

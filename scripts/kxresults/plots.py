@@ -255,9 +255,10 @@ def _lines_for(plotter, prefix, series, ceiling=None):
 
 def _tails(plotter, prefix, series):
     """p99 points, only for the points whose CSV has one (>= 100
-    samples): one file of (size, p99) per series that has any."""
-    files = []
-    for s in series:
+    samples): one file of (size, p99) per series that has any, in the
+    series' colour."""
+    files, colours = [], []
+    for i, s in enumerate(series):
         rows = [r for r in s.rows if r.p99_ns is not None]
         if not rows:
             continue
@@ -267,7 +268,8 @@ def _tails(plotter, prefix, series):
             for r in rows:
                 f.write(f"{r.size_bytes} {r.p99_ns:.6g}\n")
         files.append(os.path.basename(path))
-    return {"tails": " ".join(files)}
+        colours.append(_style(i, s.path)[0])
+    return {"tails": " ".join(files), "tailcolours": " ".join(colours)}
 
 
 def plot_attrs(run, plotter, threads, subtitle, warn):

@@ -268,3 +268,24 @@ check "fio-crosscheck.sh runs kxfer-bench --consume none and copy, and fio with 
 	       [ \$(grep -c '^engine=' '$stub/log') = 8 ] &&
 	       grep -q '^size=\${KXFER_FIO_BS}\$' '$top/scripts/fio/kxfer-crosscheck.fio' &&
 	       grep -q '^gtod_reduce=1\$' '$top/scripts/fio/kxfer-crosscheck.fio'"
+
+# ---- the new backings and mapping attributes ------------------------------------
+# fixture-attrs with its pages backing renamed to dma-noncoherent (mapping
+# noncoherent) and vmalloc's wc rows to dma-wc: any backing/mapping names
+# group into their own combination.
+mkdir -p "$tmp/attrs-new"
+sed -e 's/,pages,uncached,/,dma-noncoherent,noncoherent,/' \
+    -e 's/,pages,n\/a,/,dma-noncoherent,n\/a,/' \
+    -e '/,pages,cached,/d' -e '/,pages,wc,/d' \
+    "$here/fixture-attrs/bench.csv" >"$tmp/attrs-new/bench.csv"
+check "attrs plots and report group by the new backings and mappings (dma-noncoherent/noncoherent)" \
+	sh -c "'$top/scripts/plot.sh' '$tmp/attrs-new' '$tmp/attrs-new-out' 2>/dev/null &&
+	       grep -q 'mmap-write \[dma-noncoherent, noncoherent\]' '$tmp/attrs-new-out/attrs-throughput-to_kernel.svg' &&
+	       grep -q '^| mmap-write | dma-noncoherent | noncoherent |' '$tmp/attrs-new-out/report.md'"
+
+# ---- compare: each run's own verdict -----------------------------------------------
+check "compare of a run with a verdict and one without: the verdict run's ratios, the other says it has none" \
+	sh -c "'$top/scripts/compare.sh' -o '$tmp/cmpv' '$vfix' '$fixture' 2>/dev/null &&
+	       [ -s '$tmp/cmpv/compare-speedup-to_kernel.png' ] &&
+	       grep -q '^| #1 .*mmap faster at every measured size \[fill\]' '$tmp/cmpv/compare.md' &&
+	       grep -q '^| #2 .*no verdict in this CSV' '$tmp/cmpv/compare.md'"
