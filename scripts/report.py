@@ -80,25 +80,27 @@ JSON_NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 
 
 def cmd_csv2json(args):
-    """kxfer-bench writes one format per run; this writes the JSON form of
-    the same run from its CSV (same keys, same numbers)."""
+    """The JSON form of a run from its CSV (same keys, same numbers).
+    Only scripts/bench-run.sh still calls this; kxfer-bench writes
+    bench.json itself, and this command goes once bench-run.sh stops."""
     meta, rows, _ = benchcsv.read_csv(args.csv)
     doc_meta = {}
     for k, v in meta.items():
         doc_meta[k] = (json.loads(v) if k in NUMERIC_META and
                        JSON_NUMBER.match(v) else v)
+        if len(meta.all(k)) > 1:
+            doc_meta[k] = meta.all(k)   # e.g. every crossover line
+    # The columns the CSV has, in its order: no second list of them.
+    cols = [c for c in meta.header if hasattr(rows[0], c)]
     results = []
     for r in rows:
         item = {}
-        cols = (benchcsv.COLUMNS
-                + (benchcsv.ATTR_COLUMNS if r.attrs_given else ())
-                + (benchcsv.PAGEMAP_COLUMNS if r.pagemap_given else ()))
         for col in cols:
             value = getattr(r, col)
             if col == "bytes_per_s_p50":
                 value = int(round(value))
             # pmd_bytes: a number, or null for n/a and unknown (as
-            # kxfer-bench's JSON writes it).
+            # kxfer-bench's JSON writes it); empty cells: null.
             item[col] = value
         results.append(item)
     json.dump({"meta": doc_meta, "results": results}, sys.stdout, indent=2)

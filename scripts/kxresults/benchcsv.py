@@ -358,6 +358,8 @@ class Meta(dict):
     def __init__(self):
         super().__init__()
         self.repeated = {}
+        # The CSV's column names, in file order (read_csv sets them).
+        self.header = []
 
     def add(self, key, value):
         self[key] = value
@@ -421,6 +423,7 @@ def read_csv(path):
             if i >= header_at and line.strip() and not line.startswith("#")]
     reader = csv.reader([line for _, line in body])
     header = [h.strip() for h in next(reader)]
+    meta.header = header
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise BenchError(f"{path}:{body[0][0]}: header lacks column(s) "

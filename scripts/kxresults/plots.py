@@ -285,7 +285,7 @@ def plot_attrs(run, plotter, threads, subtitle, warn):
         sizes = []
         for k, (combo, s) in enumerate(series):
             path = plotter.data_path(f"{name}__{s.key}.dat")
-            write_series(path, s.title, s.rows)
+            write_series(path, _title(s), s.rows)
             lines.append(Line(path, COLOURS[combo % len(COLOURS)],
                               DASH.get(s.path, 1), 2.0, (k % 12) + 1))
             sizes += [r.size_bytes for r in s.rows]
@@ -350,7 +350,8 @@ def plot_pagemap(run, plotter, threads, settings, warn):
                         f"{name}__{analysis.safe_name(p.method)}-"
                         f"{page_map}.dat")
                     write_series(path, f"{p.method}, {page_map} "
-                                 f"({_pmd_note(rows)})", rows)
+                                 f"({_pmd_note(rows)}; "
+                                 f"{analysis.sample_note(rows)})", rows)
                     lines.append(Line(path, COLOURS[i % len(COLOURS)],
                                       dash, 2.0, (2 * i + dash - 1) % 12
                                       + 1))
@@ -389,10 +390,10 @@ def _crossover_marks(pairs, colours):
                        f"graph 0 to first {x.high}, graph 1 behind "
                        f"fc rgb '{colour}' fs transparent solid 0.12 "
                        "noborder")
+        span = f"{analysis.fmt_size(x.low)}..{analysis.fmt_size(x.high)}"
         marks.append(((x.low * x.high) ** 0.5, colour,
-                      f"{pair.direction} {pair.label}: "
-                      f"{analysis.fmt_size(x.low)}..{analysis.fmt_size(x.high)}"
-                      f" ({x.agree})"))
+                      f"{pair.direction} {pair.label}: {span} "
+                      f"({x.agree})"))
     return objects, marks
 
 

@@ -28,7 +28,6 @@ something plausible.  How the numbers are made (deterministic, seeded):
 Run: python3 tests/pipeline/make-synthetic-fixture.py  (rewrites the folder)
 """
 import csv
-import io
 import json
 import math
 import os
@@ -175,9 +174,13 @@ def add_verdicts(rows, reps, sizes):
                     break
             agree = "none"
             if low is not None:
-                i0, i1 = sizes.index(low), sizes.index(high)
-                agree = (f"{sum((reps[(copy, low, consume)][k] > reps[(mmap, low, consume)][k]) != (reps[(copy, high, consume)][k] > reps[(mmap, high, consume)][k]) for k in range(R))}/{R}"
-                         if i1 > i0 else "none")
+                # Repetitions whose own copy/mmap order flips between
+                # low and high.
+                def wins(size, k):
+                    return (reps[(copy, size, consume)][k] >
+                            reps[(mmap, size, consume)][k])
+                flips = sum(wins(low, k) != wins(high, k) for k in range(R))
+                agree = f"{flips}/{R}"
             crossings.append(
                 f"# crossover: pair={copy}/{mmap} direction={d} "
                 f"consume={consume} backing=vmalloc "
@@ -193,7 +196,7 @@ META_EXTRA = (
     "# cache: hot",
     "# llc_bytes: 16777216",
     "# thp: always [madvise] never",
-    "# mitigations: spectre_v2: Retpolines; mds: Clear CPU buffers (from /sys/devices/system/cpu/vulnerabilities)",
+    "# mitigations: spectre_v2: Retpolines; mds: Clear CPU buffers",
     "# pmu: none (no perf_event cycles counter in this guest: TCG)",
 )
 

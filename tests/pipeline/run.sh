@@ -180,9 +180,9 @@ done
 check "pagemap charts: page size, PMD size, EMULATED and the measured pmd_bytes in titles and legends" \
 	sh -c "grep -q 'page size 4K, PMD size 2M' '$pout/pagemap-setup.svg' &&
 	       grep -q 'EMULATED (QEMU TCG)' '$pout/pagemap-setup.svg' &&
-	       grep -q 'mmap-fault, huge (PMD-mapped from 2M: pmd_bytes 2M)' '$pout/pagemap-setup.svg' &&
-	       grep -q 'mmap-fault, base (PTEs only: pmd_bytes 0)' '$pout/pagemap-setup.svg' &&
-	       grep -q 'mmap-read, base (PTEs only: pmd_bytes 0)' '$pout/pagemap-throughput.svg'"
+	       grep -q 'mmap-fault, huge (PMD-mapped from 2M: pmd_bytes 2M;' '$pout/pagemap-setup.svg' &&
+	       grep -q 'mmap-fault, base (PTEs only: pmd_bytes 0;' '$pout/pagemap-setup.svg' &&
+	       grep -q 'mmap-read, base (PTEs only: pmd_bytes 0;' '$pout/pagemap-throughput.svg'"
 check "report.md has '## Huge-page mappings' and links the pagemap charts" \
 	sh -c "grep -q '^## Huge-page mappings' '$pout/report.md' &&
 	       grep -q '(pagemap-setup.png)' '$pout/report.md' &&

@@ -271,12 +271,12 @@ check "fio-crosscheck.sh runs kxfer-bench --consume none and copy, and fio with 
 
 # ---- the new backings and mapping attributes ------------------------------------
 # fixture-attrs with its pages backing renamed to dma-noncoherent (mapping
-# noncoherent) and vmalloc's wc rows to dma-wc: any backing/mapping names
-# group into their own combination.
+# noncoherent; its other mappings dropped): any backing/mapping names group
+# into their own combination.
 mkdir -p "$tmp/attrs-new"
-sed -e 's/,pages,uncached,/,dma-noncoherent,noncoherent,/' \
-    -e 's/,pages,n\/a,/,dma-noncoherent,n\/a,/' \
-    -e '/,pages,cached,/d' -e '/,pages,wc,/d' \
+sed -e 's/,pages,uncached$/,dma-noncoherent,noncoherent/' \
+    -e 's/,pages,n\/a$/,dma-noncoherent,n\/a/' \
+    -e '/,pages,cached$/d' -e '/,pages,wc$/d' \
     "$here/fixture-attrs/bench.csv" >"$tmp/attrs-new/bench.csv"
 check "attrs plots and report group by the new backings and mappings (dma-noncoherent/noncoherent)" \
 	sh -c "'$top/scripts/plot.sh' '$tmp/attrs-new' '$tmp/attrs-new-out' 2>/dev/null &&
