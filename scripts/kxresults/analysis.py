@@ -57,14 +57,15 @@ def consumes(rows, direction=None):
 
 
 def sample_note(rows):
-    """'5 reps, n>=37' for legends: repetitions and the fewest samples of
-    any point; older CSVs: 'one run, no interval'."""
+    """'5 reps x >=37 samples' for legends: repetitions and the fewest
+    kept samples per repetition of any point; older CSVs: 'one run, no
+    interval'."""
     reps = {r.repeats for r in rows}
     samples = [r.samples for r in rows if r.samples is not None]
     if None in reps or not samples:
         return "one run, no interval"
     r = max(reps)
-    return f"{r} rep{'s' if r != 1 else ''}, n>={min(samples)}"
+    return f"{r} rep{'s' if r != 1 else ''} x >={min(samples):.0f} samples"
 
 
 def primary_threads(rows):

@@ -12,8 +12,8 @@ RESULTS = os.path.join(TOP, "results")
 
 # Banner colours on the plots: red for emulation, dark orange for a VM or
 # an unknown machine, grey for native hardware.
-COLOURS = {"tcg": "#c00000", "kvm": "#b35900", None: "#b35900",
-           "none": "#555555"}
+COLOURS = {"tcg": "#c00000", "kvm": "#b35900", "vm": "#b35900",
+           None: "#b35900", "none": "#555555"}
 
 
 def native_baselines(results=RESULTS):
@@ -35,6 +35,16 @@ def native_baselines(results=RESULTS):
     return out
 
 
+def _native_sentence():
+    """A sentence for report.md pointing to the native baseline run."""
+    found = native_baselines()
+    if found:
+        return (f"The native baseline run is {found[-1]} "
+                "(results/README.md).")
+    return ("No native baseline run is in results/ yet (results/README.md "
+            "says how to make one).")
+
+
 def _native_pointer():
     found = native_baselines()
     if found:
@@ -53,6 +63,9 @@ def accel_line(run):
                 "cost more than on the bare machine")
     if accel == "none":
         return "native: measured on the machine itself"
+    if accel == "vm":
+        return ("VM or emulator (accelerator not recorded): ratios can be "
+                "distorted as well as times; " + _native_pointer())
     return ("emulation unknown: the CSV has neither 'accel' nor "
             "'emulated' metadata")
 
@@ -73,10 +86,9 @@ def accel_paragraph(run):
                 "cheap next to system calls and page faults, and the "
                 "copy-vs-mmap ratios and crossovers here are not those of "
                 "any real CPU. An emulated run checks that everything "
-                "works and shows the shape of the curves; for numbers see "
-                f"the {_native_pointer()} (results/README.md) or measure "
-                "on the board. "
-                f"Detection: {how}.")
+                "works and shows the shape of the curves; for numbers "
+                "measure natively or on the board. " + _native_sentence()
+                + f" Detection: {how}.")
     if accel == "kvm":
         return ("> **KVM guest**: a virtual machine with hardware "
                 "virtualisation; instructions run natively but system "
@@ -84,6 +96,14 @@ def accel_paragraph(run):
                 f"bare machine. Detection: {how}.")
     if accel == "none":
         return f"> Measured natively on this machine (detection: {how})."
+    if accel == "vm":
+        return ("> **VM or emulator**: kxfer-bench saw a virtual machine "
+                "or an emulator but the run does not say which "
+                "accelerator (no `accel` metadata). Under emulation the "
+                "ratios are distorted as well as the times; in a KVM "
+                "guest system calls and page faults cost more than on "
+                "the bare machine. " + _native_sentence()
+                + f" Detection: {how}.")
     return ("> **Emulation unknown**: the CSV has no `accel` or `emulated` "
             "metadata, so it cannot say whether these are hardware "
             "numbers.")

@@ -43,7 +43,7 @@ PMD_WORDS = (NO_ATTR, "unknown")
 MEASURE_COLUMNS = {
     "cache": (str, "hot"),
     "repeats": (int, None),
-    "samples": (int, None),
+    "samples": (float, None),   # kept samples per repetition, median
     "dropped": (int, None),
     "p50_ci_low_ns": (float, None),
     "p50_ci_high_ns": (float, None),
@@ -184,13 +184,19 @@ class Run:
         self.all_rows = list(self.rows)
         combos = []
         for r in self.all_rows:
+            if r.backing == NO_ATTR:
+                continue
             if r.mapping != NO_ATTR and (r.backing, r.mapping) not in combos:
                 combos.append((r.backing, r.mapping))
         # A backing measured without any mmap method: its rows alone.
         for r in self.all_rows:
-            if (r.backing not in (c[0] for c in combos)):
+            if r.backing != NO_ATTR and \
+                    r.backing not in (c[0] for c in combos):
                 combos.append((r.backing, NO_ATTR))
-        self.combos = combos
+        # Device-free rows (backing n/a: baselines, memfd pairs) belong to
+        # every combination; a run of them alone is one combination.
+        self.combos = combos or [(NO_ATTR, NO_ATTR)]
+        combos = self.combos
         backings = [c[0] for c in combos]
         start = self.meta.get("backing", "").strip()
         backing = start if start in backings else backings[0]
@@ -206,10 +212,11 @@ class Run:
         return len(self.combos) > 1
 
     def rows_of(self, backing, mapping):
-        """Rows of one combination: its mmap rows and the copy and baseline
-        rows (mapping n/a) of its backing."""
-        return [r for r in self.all_rows if r.backing == backing and
-                r.mapping in (mapping, NO_ATTR)]
+        """Rows of one combination: its mmap rows, the copy and baseline
+        rows (mapping n/a) of its backing, and the device-free rows
+        (backing n/a)."""
+        return [r for r in self.all_rows if r.backing in (backing, NO_ATTR)
+                and r.mapping in (mapping, NO_ATTR)]
 
     @property
     def primary_label(self):
@@ -240,8 +247,8 @@ class Run:
     def accel_label(self):
         """The accelerator label every plot and report carries."""
         return {"kvm": "KVM guest", "tcg": "EMULATED (QEMU TCG)",
-                "none": "native"}.get(self.accel,
-                                      "emulation unknown")
+                "none": "native", "vm": "VM or emulator"}.get(
+                    self.accel, "emulation unknown")
 
     @property
     def label(self):
@@ -277,16 +284,17 @@ def emulated_of(meta):
 
 
 def accel_of(meta):
-    """How the CPU ran: "kvm", "tcg", "none" (native), or None when the
-    metadata says neither `accel` nor `emulated`.  Older CSVs have only
-    `emulated`; every emulated run of this project before `accel` existed
-    was QEMU TCG."""
+    """How the CPU ran: "kvm", "tcg", "none" (native), "vm" (a virtual
+    machine or emulator the metadata does not name), or None when it says
+    neither `accel` nor `emulated`.  Without `accel`, an `emulated` note
+    that names QEMU's own machine or CPU model is TCG (the guests of `make
+    bench` before `accel` existed); any other is "vm"."""
     word = meta.get("accel", "").strip().split(" ")[0].lower()
     if word in ("kvm", "tcg", "none"):
         return word
     emulated = emulated_of(meta)
     if emulated:
-        return "tcg"
+        return "tcg" if "QEMU" in meta.get("emulated", "") else "vm"
     if emulated is False:
         return "none"
     return None

@@ -213,7 +213,8 @@ def _settings(run, threads, rows=None, direction=None):
     consume = ("consume=" + ",".join(modes)) if modes else \
         f"consume={run.get('consume')}"
     plural = "" if threads == 1 else "s"
-    cache = "; cold caches" if run.get("cache", "hot") == "cold" else ""
+    cold = run.get("cache", "hot").split(" ")[0] == "cold"
+    cache = "; cold caches" if cold else ""
     return (f"{run.machine}, {run.kernel}; {consume}, "
             f"work={run.get('work')}, {threads} thread{plural}{cache}")
 

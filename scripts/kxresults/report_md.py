@@ -46,7 +46,7 @@ def _summary(run, threads):
             ("status", "status"), ("consume", "consume (user side)"),
             ("repeats", "repetitions"), ("cache", "caches (hot/cold)"),
             ("llc_bytes", "last-level cache"), ("thp", "THP mode"),
-            ("mitigations", "CPU mitigations"), ("pmu", "PMU counters"),
+            ("mitigations", "CPU mitigations"), ("counters", "PMU counters"),
             ("work", "work (kernel side)"), ("min_time_s", "min time per "
              "point (s)"), ("buf_size", "device buffer"),
             ("module_params", "module parameters"),
@@ -86,13 +86,22 @@ def _find(pairs, direction, consume, page_cache=False):
     return None
 
 
-RANGE_WORDS = (
-    ("fill", "if you produce the data in place (fill)"),
-    ("read", "if you consume the data in place (read)"),
-    ("copy", "if your data already sits in a user buffer (copy)"),
-    ("touch", "touch (one byte per line): upper bound"),
-    ("none", "none (no user work): upper bound"),
-)
+# The order of the range, headline first.
+CONSUME_ORDER = ("fill", "read", "copy", "touch", "none", "checksum")
+
+
+def _range_words(direction, consume):
+    """How the headline names a user work, for a reader choosing a path."""
+    if consume == "fill" and direction == "from_kernel":
+        return "if you consume every byte in place (fill: reads every byte)"
+    return {
+        "fill": "if you produce the data in place (fill)",
+        "read": "if you consume every byte in place (read)",
+        "copy": "if your data already sits in a user buffer (copy)",
+        "touch": "touch (one byte per line): upper bound",
+        "none": "none (no user work): upper bound",
+        "checksum": "checksum (CRC32C of every byte)",
+    }.get(consume, consume)
 
 
 def _verdict_section(run, threads):
@@ -111,19 +120,23 @@ def _verdict_section(run, threads):
            "report computes none of it.", ""]
     for d in analysis.TRANSFER_DIRECTIONS:
         mine = [p for p in pairs if p.direction == d and not p.page_cache]
-        if not mine:
+        kernel = [p for p in pairs if p.direction == d and p.page_cache]
+        if not mine and not kernel:
             continue
         parts = []
-        for consume, words in RANGE_WORDS:
+        for consume in CONSUME_ORDER:
             p = _find(mine, d, consume)
             if p is not None:
-                parts.append(f"{words}: {p.summary()}; {_largest(p)}")
-        line = (f"- **{analysis.DIRECTION_TITLES[d]}**, {mine[0].label}: "
-                + "; ".join(parts))
-        kernel = [p for p in pairs if p.direction == d and p.page_cache]
-        head = next((p for p in mine
-                     if p.consume in analysis.HEADLINE_CONSUME), mine[0])
-        pc = _find(kernel, d, head.consume, page_cache=True)
+                parts.append(f"{_range_words(d, consume)}: {p.summary()}; "
+                             f"{_largest(p)}")
+        line = f"- **{analysis.DIRECTION_TITLES[d]}**"
+        line += (f", {mine[0].label}: " + "; ".join(parts) if mine else
+                 ": no kxfer pair in this run")
+        head = next((p for p in mine + kernel
+                     if p.consume in analysis.HEADLINE_CONSUME),
+                    (mine + kernel)[0])
+        pc = _find(kernel, d, head.consume, page_cache=True) or \
+            (kernel[0] if kernel else None)
         if pc is not None:
             line += (f". The page cache's own pair ({pc.label}, "
                      f"{pc.consume}): {pc.summary()}; {_largest(pc)}")
@@ -554,9 +567,10 @@ def _cpu_section(run, threads):
     if present:
         text.append("Counters are per operation (perf_event_open).")
     else:
-        text.append("No hardware counters in this run (PMU: "
-                    f"{run.get('pmu', 'not recorded')}): the counter "
-                    "columns are empty, as in every TCG guest.")
+        text.append("No hardware counters in this run (metadata "
+                    f"counters: {run.get('counters', 'not recorded')}): "
+                    "the counter columns are empty, as in every TCG "
+                    "guest.")
     return "\n\n".join(text) + "\n\n" + _table(header, table)
 
 

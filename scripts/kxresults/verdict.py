@@ -47,6 +47,8 @@ class Crossover:
     direction: str
     consume: str
     backing: str
+    page_map: str       # "base" when the line says so, else "huge"
+    cache: str          # "cold" when the line says so, else "hot"
     low: object         # int bytes, or None when there is no crossing
     high: object
     agree: str          # "5/5", or "none"
@@ -155,6 +157,8 @@ def crossovers(meta):
                              direction=f.get("direction", ""),
                              consume=f.get("consume", ""),
                              backing=f.get("backing", ""),
+                             page_map=f.get("page_map", "huge"),
+                             cache=f.get("cache", "hot"),
                              low=_size(f.get("low", "")),
                              high=_size(f.get("high", "")),
                              agree=f.get("agree", "none")))
@@ -173,12 +177,12 @@ def pairs(run, threads, rows=None):
         if r.threads != threads or not r.pair or r.ratio is None:
             continue
         key = (r.pair, r.method, r.direction, r.consume, r.work, r.backing,
-               r.mapping, r.cache)
+               r.mapping, r.cache, r.page_map)
         groups.setdefault(key, OrderedDict())[r.size_bytes] = r
     xs = crossovers(run.meta)
     out = []
     for (copy, mmap, direction, consume, work, backing, mapping,
-         cache), by_size in groups.items():
+         cache, page_map), by_size in groups.items():
         points = []
         for size in sorted(by_size):
             r = by_size[size]
@@ -189,7 +193,9 @@ def pairs(run, threads, rows=None):
                                     cache))))
         found = [x for x in xs if (x.copy, x.mmap, x.direction) ==
                  (copy, mmap, direction) and x.consume in (consume, "")
-                 and x.backing in (backing, "")]
+                 and x.backing in (backing, "") and
+                 (x.page_map == "base") == (page_map == "base") and
+                 (x.cache == "cold") == (cache == "cold")]
         out.append(Pair(copy=copy, mmap=mmap, direction=direction,
                         consume=consume, work=work, backing=backing,
                         mapping=mapping, cache=cache, points=points,

@@ -11,8 +11,8 @@ the CSV says, and this script is just a way to get a CSV that says
 something plausible.  How the numbers are made (deterministic, seeded):
 
 - touch rows: the fixture's own p50 per method and size;
-- fill/read rows: both paths plus half the fixture's memcpy p50 at that
-  size (the user writes/reads every byte once, on either path);
+- fill rows (the producer writes, the consumer reads every byte): both
+  paths plus half the fixture's memcpy p50 at that size;
 - copy rows: the copy path as in touch; the mmap path plus one memcpy;
 - memfd pairs: memfd-write/-read = 0.95 x write/read, memfd-mmap-* =
   mmap-* + 900 ns (so the page cache's pair crosses over);
@@ -50,7 +50,9 @@ PAIRS = (("write", "mmap-write"), ("read", "mmap-read"),
 DIRECTION = {"write": "to_kernel", "read": "from_kernel",
              "copy-roundtrip": "roundtrip", "memfd-write": "to_kernel",
              "memfd-read": "from_kernel"}
-HEADLINE = {"to_kernel": "fill", "from_kernel": "read", "roundtrip": "fill"}
+# kxfer-bench --consume fill: the producer writes, the consumer reads every
+# byte; the consume column says fill on both directions.
+HEADLINE = {"to_kernel": "fill", "from_kernel": "fill", "roundtrip": "fill"}
 
 
 def read_src():
@@ -80,7 +82,7 @@ def build(rng):
             t += 900.0
         elif method.startswith("memfd-"):
             t *= 0.95
-        if consume in ("fill", "read"):
+        if consume == "fill":
             t += 0.5 * memcpy[size]
         elif consume == "copy" and "mmap" in method:
             t += memcpy[size]
@@ -100,29 +102,42 @@ def build(rng):
                     meds = rep_medians(rng, t, cv)
                     reps[(method, size, consume)] = meds
                     rows.append(make_row(tmpl, method, size, consume, meds,
-                                         rng, "vmalloc"))
+                                         rng, backing_of(method)))
     for r in src:
         if r["path"] == "baseline" or r["direction"] == "setup":
             size = int(r["size_bytes"])
             meds = rep_medians(rng, float(r["p50_ns"]), 0.01)
-            rows.append(make_row(r, r["method"], size, r["consume"], meds,
-                                 rng, "vmalloc"))
+            consume = "fill" if r["consume"] == "touch" else r["consume"]
+            rows.append(make_row(r, r["method"], size, consume, meds,
+                                 rng, backing_of(r["method"])))
     crossings = add_verdicts(rows, reps, sizes)
     return meta, rows, crossings
+
+
+def backing_of(method):
+    """Device-free methods (baselines, memfd pairs) have backing n/a, as
+    kxfer-bench measures them once, not per backing."""
+    if method.startswith("memfd-") or method in ("memcpy", "null-ioctl"):
+        return "n/a"
+    return "vmalloc"
 
 
 def make_row(tmpl, method, size, consume, meds, rng, backing):
     p50 = meds[R // 2]
     spread = float(tmpl["p99_ns"]) / float(tmpl["p50_ns"])
-    samples = max(30, int(float(tmpl["iterations"])) // 3)
+    # kept samples per repetition, the median of R counts: can be x.5
+    samples = max(30, int(float(tmpl["iterations"])) // 3) + \
+        rng.choice((0, 0, 0.5))
     mean = sum(meds) / R
     sd = math.sqrt(sum((m - mean) ** 2 for m in meds) / (R - 1))
-    path = ("mmap" if "mmap" in method else
-            "baseline" if method in ("memcpy", "null-ioctl") else "copy")
+    # memfd pairs are baselines (no kxfer device), as kxfer-bench writes.
+    path = ("baseline" if method.startswith("memfd-") or
+            method in ("memcpy", "null-ioctl") else
+            "mmap" if "mmap" in method else "copy")
     return {
         "method": method, "path": path, "direction": tmpl["direction"],
         "size_bytes": size, "threads": 1, "consume": consume,
-        "work": tmpl["work"], "iterations": samples * 4,
+        "work": tmpl["work"], "iterations": int(samples * R),
         "min_ns": f"{p50 * 0.97:.2f}", "p50_ns": f"{p50:.2f}",
         "p90_ns": f"{p50 * 1.15:.2f}",
         "p99_ns": f"{p50 * spread:.2f}" if samples >= 100 else "",
@@ -132,11 +147,11 @@ def make_row(tmpl, method, size, consume, meds, rng, backing):
         "mad_ns": f"{p50 * 0.02:.2f}",
         "bytes_per_s_p50": f"{size * 1e9 / p50:.0f}",
         "backing": backing,
-        "mapping": "cached" if path == "mmap" and method not in (
-            "memfd-mmap-write", "memfd-mmap-read") else "n/a",
+        "mapping": "cached" if path == "mmap" else "n/a",
         "page_map": "huge" if path == "mmap" else "n/a",
         "pmd_bytes": "0" if path == "mmap" else "n/a",
-        "cache": "hot", "repeats": R, "samples": samples,
+        "cache": "hot", "repeats": R,
+        "samples": f"{samples:g}",
         "dropped": rng.choice((0, 0, 0, 1, 2)),
         "p50_ci_low_ns": f"{meds[0]:.2f}", "p50_ci_high_ns": f"{meds[-1]:.2f}",
         "cv": f"{sd / mean:.4f}", "noisy": "yes" if sd / mean > 0.03 else "no",
@@ -183,7 +198,7 @@ def add_verdicts(rows, reps, sizes):
                 agree = f"{flips}/{R}"
             crossings.append(
                 f"# crossover: pair={copy}/{mmap} direction={d} "
-                f"consume={consume} backing=vmalloc "
+                f"consume={consume} backing={backing_of(copy)} "
                 f"low={'' if low is None else low} "
                 f"high={'' if high is None else high} agree={agree}")
     return crossings
@@ -197,7 +212,7 @@ META_EXTRA = (
     "# llc_bytes: 16777216",
     "# thp: always [madvise] never",
     "# mitigations: spectre_v2: Retpolines; mds: Clear CPU buffers",
-    "# pmu: none (no perf_event cycles counter in this guest: TCG)",
+    "# counters: none (perf_event_open: no cycles counter in this guest)",
 )
 
 

@@ -99,9 +99,9 @@ EOF
 check "no second verdict: scripts/kxresults computes no copy/mmap ratio or crossover" \
 	sh -c "! grep -n 'def crossovers(points)\|def ratio_for\|PAIRS = (' '$top'/scripts/kxresults/*.py"
 
-check "headline: fill/read verdict with the copy and touch range beside it, and the page cache's own pair" \
+check "headline: fill verdict with the copy and touch range beside it, and the page cache's own pair" \
 	sh -c "grep -q 'if you produce the data in place (fill): ' '$vout/report.md' &&
-	       grep -q 'if you consume the data in place (read): ' '$vout/report.md' &&
+	       grep -q 'if you consume every byte in place (fill: reads every byte): ' '$vout/report.md' &&
 	       grep -q 'if your data already sits in a user buffer (copy): ' '$vout/report.md' &&
 	       grep -q 'touch (one byte per line): upper bound: ' '$vout/report.md' &&
 	       grep -q \"The page cache's own pair (memfd-write vs memfd-mmap-write, fill)\" '$vout/report.md'"
@@ -112,8 +112,7 @@ import csv, os, sys
 lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
 rows = {(r["method"], int(r["size_bytes"])): r
         for r in csv.DictReader(l for l in lines if l and not l.startswith("#"))
-        if r["consume"] in ("fill", "read", "n/a", "touch") and
-        (r["consume"] != "touch" or r["path"] == "baseline")}
+        if r["consume"] in ("fill", "n/a")}
 def dat(name):
     with open(os.path.join(sys.argv[2], name)) as f:
         title = next(f)
@@ -121,7 +120,7 @@ def dat(name):
 n = 0
 for m in ("write", "mmap-write", "memfd-mmap-write"):
     title, data = dat(f"latency-to_kernel__{m}.dat")
-    assert "5 reps, n>=" in title, title
+    assert "5 reps x >=" in title, title
     for size, p50, lo, hi, p99, *_ in data:
         r = rows[(m, int(size))]
         assert abs(float(lo) / float(r["p50_ci_low_ns"]) - 1) < 1e-5
@@ -143,7 +142,7 @@ check "plots: payload per second label, consume mode and accelerator on every pl
 	       done
 	       grep -q 'payload handed over per second' '$vout/throughput-to_kernel.svg' &&
 	       grep -q 'consume=fill,' '$vout/throughput-to_kernel.svg' &&
-	       grep -q 'consume=read,' '$vout/throughput-from_kernel.svg'"
+	       grep -q 'consume=fill,' '$vout/throughput-from_kernel.svg'"
 
 check "report: noisy points flagged with their CV, CPU cost beside wall time, metadata (LLC, THP, mitigations, accel, cache)" \
 	sh -c "grep -q '⚠ noisy (cv [0-9.]*%)' '$vout/report.md' &&
