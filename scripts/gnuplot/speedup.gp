@@ -9,6 +9,7 @@
 # low high verdict_point_type), plus
 #   xleft, xright   crossover label files, see below
 #   objects         gnuplot commands drawing the crossover intervals
+#   ymin, ymax      the y range
 
 load gpdir."/common.gp"
 
@@ -19,6 +20,9 @@ set ylabel "p50(copy) / p50(mmap), bars 95% CI (kxfer-bench's verdict)"
 set errorbars small
 if (strlen(objects) > 0) { eval objects }
 set logscale y 2
+# ymin, ymax (from plots.py): the data's range widened so that 1, the
+# verdict line, always lies well inside with room for its labels.
+set yrange [ymin + 0 : ymax + 0]
 set format y "%.3g x"
 set arrow 910 from graph 0, first 1 to graph 1, first 1 nohead \
 	lw 2 lc rgb "#555555" dt 2 front

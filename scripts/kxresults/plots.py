@@ -414,6 +414,13 @@ def plot_speedup(plotter, name, heading, subtitle, pairs, styles):
     objects, marks = _crossover_marks(pairs, [c for c, _ in styles])
     extra = write_marks(plotter, name, marks, sizes)
     extra["objects"] = "; ".join(objects)
+    # 1 (the verdict line) well inside the graph, whatever the ratios.
+    lows = [pt.low if pt.low is not None else pt.ratio
+            for p in pairs for pt in p.points]
+    highs = [pt.high if pt.high is not None else pt.ratio
+             for p in pairs for pt in p.points]
+    extra["ymin"] = f"{min(0.7, min(lows) / 1.2):.6g}"
+    extra["ymax"] = f"{max(1.45, max(highs) * 1.7):.6g}"
     plotter.run("speedup.gp", name, heading, subtitle, plotter.banner["warn"],
                 sizes, lines, extra=extra)
 

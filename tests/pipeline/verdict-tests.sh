@@ -20,8 +20,10 @@ for p in speedup speedup-consume throughput-to_kernel latency-from_kernel; do
 	check "$p.png is a PNG" is_png "$vout/$p.png"
 done
 
-check "report table, headline and speedup plot data all equal the CSV's ratio, interval, verdict and crossover" \
-	python3 - "$vfix/bench.csv" "$vout" <<'EOF'
+# Table, headline and speedup plot data against the CSV, for a folder
+# plot.sh made: every verdict row (fill/read) and every crossover line.
+agrees() {	# bench.csv plot-out minimum-count
+	python3 - "$@" <<'EOF'
 import csv, os, sys
 lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
 rows = list(csv.DictReader(l for l in lines if l and not l.startswith("#")))
@@ -93,8 +95,19 @@ for x in cross:
         assert leg in legends, leg
     checked += 1
 print(f"{checked} values agree")
-assert checked > 40, checked
+assert checked >= int(sys.argv[3]), checked
 EOF
+}
+check "report table, headline and speedup plot data all equal the CSV's ratio, interval, verdict and crossover (synthetic fixture)" \
+	agrees "$vfix/bench.csv" "$vout" 40
+bout=$tmp/plot-baselines
+check "plot.sh on a real kxfer-bench baselines run (fixture-baselines) succeeds" \
+	"$top/scripts/plot.sh" "$here/fixture-baselines" "$bout"
+check "... and its table and speedup data equal the CSV's verdicts" \
+	agrees "$here/fixture-baselines/bench.csv" "$bout" 8
+check "... with the page cache's pair in the headline and no kxfer pair claimed" \
+	sh -c "grep -q 'no kxfer pair in this run. The page cache.s own pair (memfd-write vs memfd-mmap-write, fill)' '$bout/report.md' &&
+	       grep -q '^# kxfer results: .*\\[VM or emulator\\]' '$bout/report.md'"
 
 check "no second verdict: scripts/kxresults computes no copy/mmap ratio or crossover" \
 	sh -c "! grep -n 'def crossovers(points)\|def ratio_for\|PAIRS = (' '$top'/scripts/kxresults/*.py"
