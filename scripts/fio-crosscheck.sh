@@ -3,7 +3,7 @@
 #
 # fio-crosscheck.sh --fio FIO --out DIR [--device DEV] [--sizes "4K 64K 1M"]
 #                   [--runtime SECONDS] [--jobfile FILE] [--bench KXFER_BENCH]
-#                   [--bench-args "ARGS"]
+#                   [--repeat R] [--bench-args "ARGS"]
 #
 # fio and kxfer-bench doing the same work on a kxfer device, so that
 # report.md can judge them like for like (scripts/kxresults/fio.py):
@@ -18,17 +18,20 @@
 #     (fio --output-format=json) and ENGINE-RW-BS.log (fio's stderr).
 # Runs wherever the module is loaded: in the QEMU guest of `make bench` or
 # on a board (busybox sh is enough).  Prints TAP, one test per run.
-# --bench defaults to kxfer-bench beside this script (the guest payload).
+# --bench defaults to kxfer-bench beside this script (the guest payload);
+# --repeat (default 3) gives kxfer-bench's points an interval and a CV, so
+# that the report can tell a noisy kxfer-bench point from a fio difference.
 set -eu
 
 usage() {
-	echo "usage: fio-crosscheck.sh --fio FIO --out DIR [--device DEV] [--sizes \"4K 64K 1M\"] [--runtime S] [--jobfile FILE] [--bench KXFER_BENCH] [--bench-args ARGS]" >&2
+	echo "usage: fio-crosscheck.sh --fio FIO --out DIR [--device DEV] [--sizes \"4K 64K 1M\"] [--runtime S] [--jobfile FILE] [--bench KXFER_BENCH] [--repeat R] [--bench-args ARGS]" >&2
 	exit 2
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
 fio='' out='' device=/dev/kxfer0 sizes="4K 64K 1M" runtime=2
 jobfile=$here/fio/kxfer-crosscheck.fio bench=$here/kxfer-bench bench_args=''
+repeat=3
 
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || usage
@@ -41,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--jobfile) jobfile=$2 ;;
 	--bench) bench=$2 ;;
 	--bench-args) bench_args=$2 ;;
+	--repeat) repeat=$2 ;;
 	*) echo "fio-crosscheck: unknown option '$1'" >&2; usage ;;
 	esac
 	shift 2
@@ -89,7 +93,8 @@ for pass in "none read,write" "copy mmap-read,mmap-write"; do
 	# $bench_args unquoted on purpose: several arguments.
 	# shellcheck disable=SC2086
 	if "$bench" --device "$device" --methods "$methods" \
-		--consume "$consume" --sizes "$list" $bench_args \
+		--consume "$consume" --sizes "$list" --repeat "$repeat" \
+		$bench_args \
 		--format csv --output "$out/fio/kxfer-$consume.csv" \
 		>"$out/fio/kxfer-$consume.log" 2>&1; then
 		echo "ok $i - kxfer-bench $methods --consume $consume"

@@ -307,6 +307,7 @@ check "compare.sh without folders is a usage error" \
 check "plot.sh without arguments is a usage error" \
 	exits_with 2 "$top/scripts/plot.sh"
 
+# shellcheck source=tests/pipeline/verdict-tests.sh
 . "$here/verdict-tests.sh"
 
 echo "1..$n"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh disable=SC2154 # variables and helpers of run.sh
 #
 # Sourced by tests/pipeline/run.sh (uses its check, exits_with, is_png,
 # $top, $here, $tmp): the repetitions/verdict CSV format on the synthetic
@@ -275,8 +276,8 @@ check "fio-crosscheck.sh runs kxfer-bench --consume none and copy, and fio with 
 	sh -c "STUB_LOG='$stub/log' sh '$top/scripts/fio-crosscheck.sh' --fio '$stub/fio' \
 	         --bench '$stub/kxfer-bench' --out '$stub/out' --device /dev/null \
 	         --sizes '4K 64K' >/dev/null &&
-	       grep -q -- '--methods read,write --consume none --sizes 4K,64K' '$stub/log' &&
-	       grep -q -- '--methods mmap-read,mmap-write --consume copy --sizes 4K,64K' '$stub/log' &&
+	       grep -q -- '--methods read,write --consume none --sizes 4K,64K --repeat 3' '$stub/log' &&
+	       grep -q -- '--methods mmap-read,mmap-write --consume copy --sizes 4K,64K --repeat 3' '$stub/log' &&
 	       [ \$(grep -c '^engine=' '$stub/log') = 8 ] &&
 	       grep -q '^size=\${KXFER_FIO_BS}\$' '$top/scripts/fio/kxfer-crosscheck.fio' &&
 	       grep -q '^gtod_reduce=1\$' '$top/scripts/fio/kxfer-crosscheck.fio'"
