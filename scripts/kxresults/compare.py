@@ -63,8 +63,12 @@ def plot_compare(runs, out_dir, gnuplot="gnuplot"):
                     + " (see its report.md)") if partial else ""}
     subtitle = f"{len(runs)} runs: " + "; ".join(
         f"#{i + 1} {r.machine} {r.kernel}" for i, r in enumerate(runs))
-    if len(subtitle) > 150:
+    modes = sorted({m for r in runs
+                    for m in analysis.consumes(analysis.headline_rows(r.rows))})
+    consume = "consume=" + ",".join(modes or ["?"])
+    if len(subtitle) > 120:
         subtitle = f"{len(runs)} runs (see the legend and compare.md)"
+    subtitle += f"; {consume}"
     plots = []
     for d in analysis.TRANSFER_DIRECTIONS:
         copy, mmap = DIRECTION_METHODS[d]
