@@ -15,11 +15,6 @@ from dataclasses import dataclass
 
 from .analysis import fmt_size
 
-# What the producer/consumer really does with every byte: the headline.
-# copy: the data already sits in (or must end in) a user buffer; touch and
-# none: upper bounds of the mapping's advantage (docs/reading-the-plots.md).
-HEADLINE_CONSUME = ("fill", "read")
-RANGE_CONSUME = ("copy", "touch", "none")
 # The page cache's own copy/mmap pairs (memfd), beside kxfer's.
 PAGE_CACHE_PREFIX = "memfd-"
 
