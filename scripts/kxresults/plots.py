@@ -198,6 +198,15 @@ def write_marks(plotter, stem, marks, sizes):
     return out
 
 
+def _role(s):
+    """Line style of a series: the page cache's memfd pair is a baseline
+    (no kxfer device) but draws like the path it stands for, so that its
+    copy and its mapping can be told apart."""
+    if s.path == "baseline" and s.method.startswith("memfd-"):
+        return "mmap" if "-mmap-" in s.method else "copy"
+    return s.path
+
+
 def _style(index, path, ceiling=False):
     if ceiling:
         return CEILING_COLOUR, 4, 3.0, 0
@@ -243,7 +252,7 @@ def _lines_for(plotter, prefix, series, ceiling=None):
     for i, s in enumerate(series):
         path = plotter.data_path(f"{prefix}__{s.key}.dat")
         write_series(path, _title(s), s.rows)
-        colour, dash, width, point = _style(i, s.path)
+        colour, dash, width, point = _style(i, _role(s))
         lines.append(Line(path, colour, dash, width, point))
     if ceiling:
         path = plotter.data_path(f"{prefix}__ceiling-{ceiling.key}.dat")
@@ -269,7 +278,7 @@ def _tails(plotter, prefix, series):
             for r in rows:
                 f.write(f"{r.size_bytes} {r.p99_ns:.6g}\n")
         files.append(os.path.basename(path))
-        colours.append(_style(i, s.path)[0])
+        colours.append(_style(i, _role(s))[0])
     return {"tails": " ".join(files), "tailcolours": " ".join(colours)}
 
 
