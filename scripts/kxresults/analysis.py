@@ -83,7 +83,7 @@ def safe_name(text):
 
 
 def series_of(rows, threads, direction=None, methods=None):
-    """Series in CSV order; one per (method, consume, work)."""
+    """Series in CSV order; one per (method, consume, work, cache)."""
     groups = OrderedDict()
     for r in rows:
         if r.threads != threads:
@@ -92,20 +92,25 @@ def series_of(rows, threads, direction=None, methods=None):
             continue
         if methods is not None and r.method not in methods:
             continue
-        groups.setdefault((r.method, r.consume, r.work), []).append(r)
+        groups.setdefault((r.method, r.consume, r.work, r.cache),
+                          []).append(r)
     variants = {}
-    for method, _, _ in groups:
+    for method, _, _, _ in groups:
         variants[method] = variants.get(method, 0) + 1
     out = []
-    for (method, consume, work), rs in groups.items():
+    for (method, consume, work, cache), rs in groups.items():
         by_size = OrderedDict()
         for r in sorted(rs, key=lambda r: r.size_bytes):
             by_size[r.size_bytes] = r     # a repeated point: keep the last
         title = method
         key = method
         if variants[method] > 1:
-            title += f" [consume={consume}, work={work}]"
+            title += f" [consume={consume}, work={work}"
             key += f"-{consume}-{work}"
+            if cache == "cold":
+                title += ", cold caches"
+                key += "-cold"
+            title += "]"
         out.append(Series(key=safe_name(key), method=method,
                           path=rs[0].path, direction=rs[0].direction,
                           title=title, rows=list(by_size.values())))
