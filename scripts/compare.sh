@@ -33,7 +33,7 @@ for d in "$@"; do
 	if [ ! -f "$d/bench.csv" ]; then
 		echo "compare: '$d' has no bench.csv; every argument must be a" \
 			"results folder (results/<machine>-<kernel>-<date>/)" >&2
-		exit 1
+		exit 2
 	fi
 done
 [ $# -ge 2 ] || echo "compare: note: only one folder given; the plots will show one run" >&2

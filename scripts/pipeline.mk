@@ -13,7 +13,7 @@
 #       overlay several results folders (default OUT: results/compare-DATE)
 #   make pipeline-check
 #       tests/pipeline/run.sh: plot, report and compare of the committed
-#       fixture (TAP)
+#       fixtures, verdict agreement, banners, bad input (TAP)
 
 # Where this file lives, so it works whatever the includer calls its root.
 KXFER_PIPE_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)

@@ -7,6 +7,9 @@
 # one copied back from a board.  RESULTS must hold bench.csv (kxfer-bench
 # --format csv); fio/ and hyperfine/ are folded into the report when
 # present.  Output goes into RESULTS itself unless OUT is given.
+# Exit status: 0 done (partial results too: they get a banner on every
+# plot and atop report.md), 1 a tool missing or gnuplot failing, 2 bad
+# usage, a missing, unreadable or corrupt bench.csv, an unwritable OUT.
 # Environment: GNUPLOT (default gnuplot), PYTHON (default python3).
 set -eu
 
@@ -25,7 +28,7 @@ if [ ! -f "$results/bench.csv" ]; then
 	echo "plot: '$results' has no bench.csv; point RESULTS at a results" \
 		"folder (results/<machine>-<kernel>-<date>/) or at a folder" \
 		"holding the output of kxfer-bench --format csv -o bench.csv" >&2
-	exit 1
+	exit 2
 fi
 
 python=${PYTHON:-python3}

@@ -8,8 +8,13 @@
   report.py folder-name BENCH_CSV        <machine>-<kernel>-<date>
 
 Normally called through scripts/plot.sh and scripts/compare.sh (make plot,
-make compare).  Exit status: 0 done, 1 bad results or gnuplot failure,
-2 bad usage.
+make compare).  Exit status: 0 done (also for partial results, which get a
+banner on every plot and at the top of the report), 1 gnuplot failure,
+2 bad usage, unreadable or corrupt input, or an unwritable output folder
+(one line on stderr).
+
+csv2json stays only for scripts/bench-run.sh, which still converts;
+kxfer-bench writes bench.json itself.
 """
 import argparse
 import json
@@ -28,10 +33,28 @@ from kxresults.plots import PlotError  # noqa: E402
 PROG = "report"
 
 
+class OutputError(Exception):
+    """An output folder or file that cannot be written."""
+
+
+def make_out(folder):
+    """The output folder, created if needed, or OutputError."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot create output folder '{folder}': "
+                          f"{e.strerror}; choose a writable OUT") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"output folder '{folder}' is not writable; "
+                          "choose a writable OUT")
+
+
 def cmd_plot(args):
     run = benchcsv.load_run(args.results)
     out = args.out or args.results
-    os.makedirs(out, exist_ok=True)
+    make_out(out)
+    for why in run.partial:
+        print(f"{PROG}: warning: partial results: {why}", file=sys.stderr)
     made = plots.plot_run(run, out, args.gnuplot)
     path = report_md.write(run, made, out)
     print(f"{PROG}: {len(made)} plots (PNG and SVG) and {path}",
@@ -40,7 +63,7 @@ def cmd_plot(args):
 
 def cmd_compare(args):
     runs = [benchcsv.load_run(d) for d in args.results]
-    os.makedirs(args.out, exist_ok=True)
+    make_out(args.out)
     made = compare.plot_compare(runs, args.out, args.gnuplot)
     path = compare.write(runs, made, args.out)
     print(f"{PROG}: {len(made)} plots (PNG and SVG) and {path}",
@@ -57,25 +80,27 @@ JSON_NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 
 
 def cmd_csv2json(args):
-    """kxfer-bench writes one format per run; this writes the JSON form of
-    the same run from its CSV (same keys, same numbers)."""
-    meta, rows = benchcsv.read_csv(args.csv)
+    """The JSON form of a run from its CSV (same keys, same numbers).
+    Only scripts/bench-run.sh still calls this; kxfer-bench writes
+    bench.json itself, and this command goes once bench-run.sh stops."""
+    meta, rows, _ = benchcsv.read_csv(args.csv)
     doc_meta = {}
     for k, v in meta.items():
         doc_meta[k] = (json.loads(v) if k in NUMERIC_META and
                        JSON_NUMBER.match(v) else v)
+        if len(meta.all(k)) > 1:
+            doc_meta[k] = meta.all(k)   # e.g. every crossover line
+    # The columns the CSV has, in its order: no second list of them.
+    cols = [c for c in meta.header if hasattr(rows[0], c)]
     results = []
     for r in rows:
         item = {}
-        cols = (benchcsv.COLUMNS
-                + (benchcsv.ATTR_COLUMNS if r.attrs_given else ())
-                + (benchcsv.PAGEMAP_COLUMNS if r.pagemap_given else ()))
         for col in cols:
             value = getattr(r, col)
             if col == "bytes_per_s_p50":
                 value = int(round(value))
             # pmd_bytes: a number, or null for n/a and unknown (as
-            # kxfer-bench's JSON writes it).
+            # kxfer-bench's JSON writes it); empty cells: null.
             item[col] = value
         results.append(item)
     json.dump({"meta": doc_meta, "results": results}, sys.stdout, indent=2)
@@ -88,7 +113,9 @@ def slug(text, limit):
 
 
 def cmd_folder_name(args):
-    meta, rows = benchcsv.read_csv(args.csv)
+    """The one results-folder naming (bench-run.sh; the board runner's
+    shell slug() is to switch to this)."""
+    meta, rows, _ = benchcsv.read_csv(args.csv)
     run = benchcsv.Run(folder="", csv_path=args.csv, meta=meta, rows=rows)
     machine = slug(run.machine, 40)
     if run.emulated and "emulated" not in machine:
@@ -120,9 +147,17 @@ def main():
     args = ap.parse_args()
     try:
         args.func(args)
-    except (BenchError, PlotError) as e:
+    except PlotError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 1
+    except (BenchError, OutputError) as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        # A write that failed half-way (disk full, folder removed).
+        print(f"{PROG}: error: cannot write {e.filename or 'output'}: "
+              f"{e.strerror}; choose a writable OUT", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -7,7 +7,9 @@
 #   out       output file
 #   heading   what the plot shows
 #   subtitle  machine, kernel and run settings
-#   warn      emulation warning, "" for native hardware
+#   warn      how the CPU ran (native, KVM guest, EMULATED ...): always set
+#   warncolour  its colour
+#   partial   "PARTIAL RESULTS: why" or "" for complete results
 #   xtics     the measured sizes as a "set xtics (...)" command
 #   datadir   folder of the data files named in `files`
 #
@@ -24,14 +26,19 @@ if (fmt eq "svg") {
 set output out
 set encoding utf8
 
-# Fixed title block above the graph so the emulation warning always has
-# its own line, in red, where nobody can miss it.
-set tmargin at screen 0.86
+# Fixed title block above the graph so the accelerator line (and a
+# partial-results line) always has its own place where nobody can miss it.
+set tmargin at screen (strlen(partial) > 0 ? 0.83 : 0.86)
 set label 901 heading at screen 0.5, screen 0.965 center font ",16"
 set label 902 subtitle at screen 0.5, screen 0.925 center
 if (strlen(warn) > 0) {
-	set label 903 warn at screen 0.5, screen 0.885 center \
-		textcolor rgb "#c00000" font ",14"
+	set label 903 warn at screen 0.5, screen 0.888 center \
+		textcolor rgb warncolour font ",13"
+}
+if (strlen(partial) > 0) {
+	set label 904 partial at screen 0.5, screen 0.853 center \
+		textcolor rgb "#c00000" font ",13" \
+		boxed
 }
 
 set logscale x 2

@@ -6,8 +6,8 @@
 # the kernel can map with one PMD entry: left of it both curves are page
 # table entry mappings and measure the same thing.
 # Variables: see common.gp and throughput.gp, plus
-#   ykind      "time": median time per operation with whiskers to p99;
-#              "rate": throughput at the median
+#   ykind      "time": median time per operation, bars 95% CI;
+#              "rate": payload handed over per second at the median
 #   pmd        the PMD size in bytes, "" when unknown
 #   pmdlabel   text beside the PMD line
 
@@ -23,7 +23,7 @@ if (strlen(pmd) > 0) {
 set key autotitle columnheader
 
 if (ykind eq "time") {
-	set ylabel "time per operation: median, whisker to p99"
+	set ylabel "time per operation: median, bars 95% CI"
 	set format y "%.0s %cs"
 	set errorbars small
 	plot for [i=1:words(files)] word(files, i) using 1:($2 * 1e-9) \
@@ -31,13 +31,16 @@ if (ykind eq "time") {
 		lw (word(widths, i) + 0) pt (word(points, i) + 0) ps 1.3 \
 		title columnheader(1), \
 	     for [i=1:words(files)] word(files, i) \
-		using 1:($2 * 1e-9):($2 * 1e-9):($3 * 1e-9) \
+		using 1:($2 * 1e-9):($3 * 1e-9):($4 * 1e-9) \
 		with yerrorbars lc rgb word(colours, i) dt 1 lw 1.5 pt 0 notitle
 } else {
-	set ylabel "throughput at median time (bytes/s, SI prefixes)"
+	set ylabel "payload handed over per second (bytes/s, SI): median, bars 95% CI"
 	set format y "%.0s %cB/s"
-	plot for [i=1:words(files)] word(files, i) using 1:4 \
+	set errorbars small
+	plot for [i=1:words(files)] word(files, i) using 1:6 \
 		with linespoints lc rgb word(colours, i) dt int(word(dashes, i)) \
 		lw (word(widths, i) + 0) pt (word(points, i) + 0) ps 1.1 \
-		title columnheader(1)
+		title columnheader(1), \
+	     for [i=1:words(files)] word(files, i) using 1:6:7:8 \
+		with yerrorbars lc rgb word(colours, i) dt 1 lw 1.5 pt 0 notitle
 }

@@ -1,15 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-"""What the plots and reports show: series, speedup ratios, crossovers.
+"""What the plots and reports show: series per method, sizes, units.
 
-Definitions (also in docs/reading-the-plots.md):
-  speedup(size) = p50(copy method) / p50(mmap method), so > 1 means the
-  mmap path is faster.  The pairs are the ones kxfer-bench's own table
-  compares (bench/compare.c).
-  A crossover is where speedup crosses 1 between two neighbouring measured
-  sizes; its size is interpolated linearly in log(size) against
-  log(speedup), like kxfer-bench does.
+The copy-or-mmap verdict, ratios and crossovers are kxfer-bench's and are
+read by verdict.py; nothing here computes one.
 """
-import math
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -22,16 +16,10 @@ DIRECTION_TITLES = {
     "none": "baselines",
 }
 
-# (direction, copy method, mmap method, extra cost added to mmap, label)
-PAIRS = (
-    ("to_kernel", "write", "mmap-write", None, "write vs mmap-write"),
-    ("from_kernel", "read", "mmap-read", None, "read vs mmap-read"),
-    ("roundtrip", "copy-roundtrip", "mmap-roundtrip", None,
-     "copy-roundtrip vs mmap-roundtrip"),
-)
-# Not a direction of its own: a mapping made for every transfer.
-UNKEPT_PAIR = ("to_kernel", "write", "mmap-write", "mmap-setup",
-               "mapping not kept: write vs mmap-setup + mmap-write")
+# The user work of the headline: the producer writes every byte (fill),
+# the consumer reads every byte (read).  copy, touch and none give the
+# range beside it (report.md, speedup-consume plot).
+HEADLINE_CONSUME = ("fill", "read")
 
 CEILING_METHOD = "memcpy"
 FLOOR_METHOD = "null-ioctl"
@@ -47,23 +35,37 @@ class Series:
     rows: list          # Row, ascending size
 
 
-@dataclass
-class Crossover:
-    size: float         # interpolated size where speedup == 1
-    below: int          # measured size just below
-    above: int          # measured size just above
-    mmap_wins_above: bool
+def headline_rows(rows):
+    """The rows of the headline user work: transfer rows with consume fill
+    or read, and every other row (baselines, set-up).  A CSV without
+    those modes (older kxfer-bench): all rows."""
+    if not any(r.consume in HEADLINE_CONSUME for r in rows):
+        return rows
+    return [r for r in rows if r.direction not in TRANSFER_DIRECTIONS or
+            r.consume in HEADLINE_CONSUME]
 
 
-@dataclass
-class Ratio:
-    direction: str
-    copy: str
-    mmap: str
-    extra: str
-    label: str
-    points: list        # (size, speedup)
-    crossovers: list
+def consumes(rows, direction=None):
+    """The consume modes of the transfer rows, in CSV order."""
+    out = []
+    for r in rows:
+        if r.direction in TRANSFER_DIRECTIONS and (
+                direction is None or r.direction == direction) and \
+                r.consume not in out:
+            out.append(r.consume)
+    return out
+
+
+def sample_note(rows):
+    """'5 reps x >=37 samples' for legends: repetitions and the fewest
+    kept samples per repetition of any point; older CSVs: 'one run, no
+    interval'."""
+    reps = {r.repeats for r in rows}
+    samples = [r.samples for r in rows if r.samples is not None]
+    if None in reps or not samples:
+        return "one run, no interval"
+    r = max(reps)
+    return f"{r} rep{'s' if r != 1 else ''} x >={min(samples):.0f} samples"
 
 
 def primary_threads(rows):
@@ -81,7 +83,7 @@ def safe_name(text):
 
 
 def series_of(rows, threads, direction=None, methods=None):
-    """Series in CSV order; one per (method, consume, work)."""
+    """Series in CSV order; one per (method, consume, work, cache)."""
     groups = OrderedDict()
     for r in rows:
         if r.threads != threads:
@@ -90,20 +92,25 @@ def series_of(rows, threads, direction=None, methods=None):
             continue
         if methods is not None and r.method not in methods:
             continue
-        groups.setdefault((r.method, r.consume, r.work), []).append(r)
+        groups.setdefault((r.method, r.consume, r.work, r.cache),
+                          []).append(r)
     variants = {}
-    for method, _, _ in groups:
+    for method, _, _, _ in groups:
         variants[method] = variants.get(method, 0) + 1
     out = []
-    for (method, consume, work), rs in groups.items():
+    for (method, consume, work, cache), rs in groups.items():
         by_size = OrderedDict()
         for r in sorted(rs, key=lambda r: r.size_bytes):
             by_size[r.size_bytes] = r     # a repeated point: keep the last
         title = method
         key = method
         if variants[method] > 1:
-            title += f" [consume={consume}, work={work}]"
+            title += f" [consume={consume}, work={work}"
             key += f"-{consume}-{work}"
+            if cache == "cold":
+                title += ", cold caches"
+                key += "-cold"
+            title += "]"
         out.append(Series(key=safe_name(key), method=method,
                           path=rs[0].path, direction=rs[0].direction,
                           title=title, rows=list(by_size.values())))
@@ -129,102 +136,6 @@ def attr_series(run, threads, direction):
                 method=s.method, path=s.path, direction=s.direction,
                 title=f"{s.title} [{tag}]", rows=s.rows)))
     return out
-
-
-def _p50_by_size(rows, threads, method):
-    """size -> p50 for a method; with several consume/work variants, the
-    one listed first in the CSV (kxfer-bench writes one run's settings)."""
-    found = series_of(rows, threads, methods={method})
-    if not found:
-        return {}
-    return {r.size_bytes: r.p50_ns for r in found[0].rows}
-
-
-def crossovers(points):
-    """points: ascending (size, speedup).  Every crossing of speedup 1.
-
-    A point with speedup exactly 1 is skipped: the crossing is then
-    interpolated between its neighbours, which are on opposite sides.
-    """
-    out = []
-    prev = None             # (size, log speedup) of the last point != 1
-    for size, speedup in points:
-        here = math.log(speedup)
-        if here == 0:
-            continue
-        if prev is not None and (prev[1] < 0) != (here < 0):
-            s0, l0 = prev
-            frac = l0 / (l0 - here)
-            x = math.exp(math.log(s0) +
-                         frac * (math.log(size) - math.log(s0)))
-            out.append(Crossover(size=x, below=s0, above=size,
-                                 mmap_wins_above=here > 0))
-        prev = (size, here)
-    return out
-
-
-def ratio_for(rows, threads, pair):
-    direction, copy, mmap, extra, label = pair
-    c = _p50_by_size(rows, threads, copy)
-    m = _p50_by_size(rows, threads, mmap)
-    e = _p50_by_size(rows, threads, extra) if extra else {}
-    points = []
-    for size in sorted(set(c) & set(m)):
-        if extra and size not in e:
-            continue
-        mmap_ns = m[size] + (e[size] if extra else 0.0)
-        points.append((size, c[size] / mmap_ns))
-    if not points:
-        return None
-    return Ratio(direction=direction, copy=copy, mmap=mmap, extra=extra,
-                 label=label, points=points, crossovers=crossovers(points))
-
-
-def ratios(rows, threads, with_unkept=True):
-    out = []
-    pairs = PAIRS + ((UNKEPT_PAIR,) if with_unkept else ())
-    for pair in pairs:
-        r = ratio_for(rows, threads, pair)
-        if r is not None:
-            out.append(r)
-    return out
-
-
-def crossover_text(ratio):
-    """One line for reports and plot keys."""
-    lo = fmt_size(ratio.points[0][0])
-    hi = fmt_size(ratio.points[-1][0])
-    if not ratio.crossovers:
-        if all(s > 1 for _, s in ratio.points):
-            who = "mmap faster at every size"
-        elif all(s < 1 for _, s in ratio.points):
-            who = "copy faster at every size"
-        else:
-            who = "equal somewhere, no sign change"
-        return f"no crossover in range {lo}..{hi} ({who})"
-    parts = []
-    for x in ratio.crossovers:
-        side = "above" if x.mmap_wins_above else "below"
-        parts.append(f"~{fmt_size(x.size, approx=True)} (between "
-                     f"{fmt_size(x.below)} and {fmt_size(x.above)}; mmap "
-                     f"faster {side})")
-    text = "crossover at " + "; ".join(parts)
-    if len(ratio.crossovers) > 1:
-        text += " -- several crossings: noise or a real dip, check the plot"
-    return text
-
-
-def crossover_short(ratio):
-    """A few words for plot legends."""
-    xs = ratio.crossovers
-    if not xs:
-        return "no crossover in range"
-    sizes = ["~" + fmt_size(x.size, approx=True) for x in xs]
-    if len(xs) == 1:
-        return "crossover " + sizes[0]
-    if len(xs) == 2:
-        return "crossovers " + ", ".join(sizes)
-    return f"{len(xs)} crossovers, {sizes[0]} .. {sizes[-1]}"
 
 
 def fmt_size(n, approx=False):

@@ -16,9 +16,11 @@ COLUMNS = (
     "bytes_per_s_p50",
 )
 INT_COLUMNS = ("size_bytes", "threads", "iterations")
-FLOAT_COLUMNS = ("min_ns", "p50_ns", "p90_ns", "p99_ns", "p999_ns",
-                 "max_ns", "mean_ns", "stddev_ns", "mad_ns",
-                 "bytes_per_s_p50")
+FLOAT_COLUMNS = ("min_ns", "p50_ns", "p90_ns", "max_ns", "mean_ns",
+                 "stddev_ns", "mad_ns", "bytes_per_s_p50")
+# Empty when too few samples for the percentile (p99 below 100, p99.9
+# below 1000 samples): None then.
+TAIL_COLUMNS = ("p99_ns", "p999_ns")
 # Added after the columns above (ABI 2); a CSV without them was measured
 # on the vmalloc backing with cached mappings.
 ATTR_COLUMNS = ("backing", "mapping")
@@ -34,6 +36,32 @@ DEFAULT_PAGE_MAP = "huge"
 BASE = "base"
 # pmd_bytes words besides a byte count: not an mmap row, not measured.
 PMD_WORDS = (NO_ATTR, "unknown")
+# Appended after those (repetitions, uncertainty, CPU cost and the
+# verdict kxfer-bench computes; docs/CONTRACTS.md).  Read by name when the
+# header has them; an older CSV gets the default, which reads as "not
+# measured".  kind: int, float (None when the cell is empty), or str.
+MEASURE_COLUMNS = {
+    "cache": (str, "hot"),
+    "repeats": (int, None),
+    "samples": (float, None),   # kept samples per repetition, median
+    "dropped": (int, None),
+    "p50_ci_low_ns": (float, None),
+    "p50_ci_high_ns": (float, None),
+    "cv": (float, None),
+    "noisy": (str, ""),
+    "cpu_ns_per_byte": (float, None),
+    "cycles": (float, None),
+    "instructions": (float, None),
+    "page_faults": (float, None),
+    "dtlb_misses": (float, None),
+    "llc_misses": (float, None),
+    "pair": (str, ""),
+    "ratio": (float, None),
+    "ratio_ci_low": (float, None),
+    "ratio_ci_high": (float, None),
+    "verdict": (str, ""),
+}
+VERDICTS = ("copy", "mmap", "tie")
 PATHS = ("copy", "mmap", "baseline")
 DIRECTIONS = ("to_kernel", "from_kernel", "roundtrip", "setup", "none")
 
@@ -57,13 +85,13 @@ class Row:
     min_ns: float
     p50_ns: float
     p90_ns: float
-    p99_ns: float
-    p999_ns: float
     max_ns: float
     mean_ns: float
     stddev_ns: float
     mad_ns: float
     bytes_per_s_p50: float
+    p99_ns: object = None       # float, or None (too few samples)
+    p999_ns: object = None
     backing: str = DEFAULT_BACKING
     mapping: str = DEFAULT_MAPPING
     page_map: str = DEFAULT_PAGE_MAP
@@ -74,6 +102,35 @@ class Row:
     # The same for page_map and pmd_bytes; pmd_text is the CSV's word.
     pagemap_given: bool = field(default=False, compare=False)
     pmd_text: str = field(default=NO_ATTR, compare=False)
+    # MEASURE_COLUMNS by name (defaults when the CSV predates them).
+    cache: str = "hot"
+    repeats: object = None
+    samples: object = None
+    dropped: object = None
+    p50_ci_low_ns: object = None
+    p50_ci_high_ns: object = None
+    cv: object = None
+    noisy: str = ""
+    cpu_ns_per_byte: object = None
+    cycles: object = None
+    instructions: object = None
+    page_faults: object = None
+    dtlb_misses: object = None
+    llc_misses: object = None
+    pair: str = ""
+    ratio: object = None
+    ratio_ci_low: object = None
+    ratio_ci_high: object = None
+    verdict: str = ""
+
+    @property
+    def is_noisy(self):
+        return self.noisy == "yes"
+
+    @property
+    def has_ci(self):
+        return (self.p50_ci_low_ns is not None and
+                self.p50_ci_high_ns is not None)
 
 
 def combo_label(backing, mapping):
@@ -97,6 +154,8 @@ class Run:
 
     # Every row, base page maps included (see split_page_maps()).
     every_row: list = field(default_factory=list)
+    # Why the file ends inside a row (read_csv), else None.
+    cut: object = None
 
     def __post_init__(self):
         self.split_page_maps()
@@ -125,13 +184,19 @@ class Run:
         self.all_rows = list(self.rows)
         combos = []
         for r in self.all_rows:
+            if r.backing == NO_ATTR:
+                continue
             if r.mapping != NO_ATTR and (r.backing, r.mapping) not in combos:
                 combos.append((r.backing, r.mapping))
         # A backing measured without any mmap method: its rows alone.
         for r in self.all_rows:
-            if (r.backing not in (c[0] for c in combos)):
+            if r.backing != NO_ATTR and \
+                    r.backing not in (c[0] for c in combos):
                 combos.append((r.backing, NO_ATTR))
-        self.combos = combos
+        # Device-free rows (backing n/a: baselines, memfd pairs) belong to
+        # every combination; a run of them alone is one combination.
+        self.combos = combos or [(NO_ATTR, NO_ATTR)]
+        combos = self.combos
         backings = [c[0] for c in combos]
         start = self.meta.get("backing", "").strip()
         backing = start if start in backings else backings[0]
@@ -147,10 +212,11 @@ class Run:
         return len(self.combos) > 1
 
     def rows_of(self, backing, mapping):
-        """Rows of one combination: its mmap rows and the copy and baseline
-        rows (mapping n/a) of its backing."""
-        return [r for r in self.all_rows if r.backing == backing and
-                r.mapping in (mapping, NO_ATTR)]
+        """Rows of one combination: its mmap rows, the copy and baseline
+        rows (mapping n/a) of its backing, and the device-free rows
+        (backing n/a)."""
+        return [r for r in self.all_rows if r.backing in (backing, NO_ATTR)
+                and r.mapping in (mapping, NO_ATTR)]
 
     @property
     def primary_label(self):
@@ -171,29 +237,102 @@ class Run:
     @property
     def emulated(self):
         """True, False, or None when the CSV does not say."""
-        word = self.meta.get("emulated", "").strip().lower().split(" ")[0]
-        if word.startswith("yes"):
-            return True
-        if word.startswith("no"):
-            return False
-        return None
+        return emulated_of(self.meta)
 
     @property
-    def emulation_note(self):
-        """Short label for titles and headers."""
-        if self.emulated:
-            return "EMULATED (QEMU TCG): compare ratios only"
-        if self.emulated is None:
-            return "emulation unknown (no 'emulated' metadata)"
-        return "native hardware"
+    def accel(self):
+        return accel_of(self.meta)
+
+    @property
+    def accel_label(self):
+        """The accelerator label every plot and report carries."""
+        return {"kvm": "KVM guest", "tcg": "EMULATED (QEMU TCG)",
+                "none": "native", "vm": "VM or emulator"}.get(
+                    self.accel, "emulation unknown")
 
     @property
     def label(self):
-        """machine, kernel and emulation in one line for plot titles."""
-        text = f"{self.machine}, kernel {self.kernel}"
-        if self.emulated:
-            text += " [EMULATED]"
-        return text
+        """machine, kernel and accelerator in one line for plot titles."""
+        return f"{self.machine}, kernel {self.kernel} [{self.accel_label}]"
+
+    @property
+    def partial(self):
+        """Why these results are incomplete ([] when they are not): the
+        run says it was interrupted, the file ends inside a row, or it
+        ends at a row boundary before the run's own grid was complete."""
+        why = []
+        status = self.get("status", "").split(" ")[0].lower()
+        if status == "interrupted":
+            why.append("the run was interrupted (metadata status: "
+                       f"{self.get('status')})")
+        if self.cut:
+            why.append(self.cut)
+        gap = _grid_gap(self.every_row)
+        if gap:
+            why.append(gap)
+        return why
+
+
+def emulated_of(meta):
+    """The `emulated` metadata: True, False, or None when absent."""
+    word = meta.get("emulated", "").strip().lower().split(" ")[0]
+    if word.startswith("yes"):
+        return True
+    if word.startswith("no"):
+        return False
+    return None
+
+
+def accel_of(meta):
+    """How the CPU ran: "kvm", "tcg", "none" (native), "vm" (a virtual
+    machine or emulator the metadata does not name), or None when it says
+    neither `accel` nor `emulated`.  Without `accel`, an `emulated` note
+    that names QEMU's own machine or CPU model is TCG (the guests of `make
+    bench` before `accel` existed); any other is "vm"."""
+    word = meta.get("accel", "").strip().split(" ")[0].lower()
+    if word in ("kvm", "tcg", "none"):
+        return word
+    emulated = emulated_of(meta)
+    if emulated:
+        return "tcg" if "QEMU" in meta.get("emulated", "") else "vm"
+    if emulated is False:
+        return "none"
+    return None
+
+
+def _grid_gap(rows):
+    """A CSV cut at a row boundary parses cleanly; what gives it away is
+    the grid: kxfer-bench measures every method at every size of a sweep,
+    so in the last row's sweep (same threads, backing, page map, cache) a
+    method then lacks sizes the others measured; or a pair row's partner
+    is missing.  Returns a sentence, or None."""
+    last = rows[-1]
+
+    def sweep(r):
+        return (r.threads, r.backing, r.page_map, r.cache)
+    same = [r for r in rows if sweep(r) == sweep(last)]
+    sizes = {r.size_bytes for r in same}
+    by_series = {}
+    for r in same:
+        by_series.setdefault((r.method, r.consume, r.work),
+                             set()).add(r.size_bytes)
+    short = [k for k, got in by_series.items() if got != sizes]
+    if short:
+        lacking = sorted(sizes - by_series[short[0]])
+        names = sorted({k[0] for k in short})
+        return (f"bench.csv ends before the run's grid is complete: "
+                f"{', '.join(names)} lack(s) sizes the other methods of "
+                f"the same settings have (e.g. {lacking[0]} bytes); the "
+                "file was probably cut at a row boundary")
+    have = {(r.method, r.size_bytes, r.threads, r.backing, r.consume,
+             r.work, r.cache) for r in rows}
+    for r in rows:
+        if r.pair and (r.pair, r.size_bytes, r.threads, r.backing,
+                       r.consume, r.work, r.cache) not in have:
+            return (f"bench.csv lacks the {r.pair} row that {r.method} "
+                    f"at {r.size_bytes} bytes is paired with; the file "
+                    "was probably cut at a row boundary")
+    return None
 
 
 def _twin_key(r):
@@ -220,26 +359,69 @@ def _number(kind, text, where, column):
                      "kxfer-bench --format csv to regenerate it")
 
 
-def read_csv(path):
-    """Returns (meta dict in file order, list of Row)."""
+class Meta(dict):
+    """The `# key: value` lines, last value of a key wins; `repeated`
+    keeps every value of keys that come more than once (`crossover`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.repeated = {}
+        # The CSV's column names, in file order (read_csv sets them).
+        self.header = []
+
+    def add(self, key, value):
+        self[key] = value
+        self.repeated.setdefault(key, []).append(value)
+
+    def all(self, key):
+        return self.repeated.get(key, [])
+
+
+def _read_text(path):
+    """The file's lines; a binary or non-UTF-8 file is a BenchError."""
     try:
-        with open(path, newline="", encoding="utf-8") as f:
-            lines = f.read().splitlines()
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError as e:
         raise BenchError(f"cannot read {path}: {e.strerror}") from e
+    try:
+        if b"\0" in data:
+            raise UnicodeDecodeError("utf-8", data, data.index(b"\0"),
+                                     data.index(b"\0") + 1, "NUL byte")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BenchError(f"{path}: not a text CSV (binary data at byte "
+                         f"{e.start}); copy bench.csv again from where "
+                         "kxfer-bench wrote it") from None
+    return text.splitlines()
 
-    meta = {}
+
+def _cell(kind, text, where, column):
+    """A MEASURE_COLUMNS cell: str as is, numbers None when empty."""
+    if kind is str:
+        return text
+    if text == "":
+        return None
+    return _number(kind, text, where, column)
+
+
+def read_csv(path):
+    """Returns (Meta, list of Row, cut) where cut is None, or the reason
+    the file ends inside a row (that row is dropped; see Run.partial)."""
+    lines = _read_text(path)
+
+    meta = Meta()
     header_at = None
     for i, line in enumerate(lines):
         if not line.strip():
             continue
         if line.startswith("#"):
             m = META_LINE.match(line)
-            if m and header_at is None:
-                meta[m.group(1)] = m.group(2).strip()
+            if m:
+                meta.add(m.group(1), m.group(2).strip())
             continue
-        header_at = i
-        break
+        if header_at is None:
+            header_at = i
     if header_at is None:
         raise BenchError(f"{path}: no CSV header line; expected one "
                          f"starting with '{','.join(COLUMNS[:3])},...' "
@@ -248,29 +430,36 @@ def read_csv(path):
     body = [(i + 1, line) for i, line in enumerate(lines)
             if i >= header_at and line.strip() and not line.startswith("#")]
     reader = csv.reader([line for _, line in body])
-    header = next(reader)
+    header = [h.strip() for h in next(reader)]
+    meta.header = header
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise BenchError(f"{path}:{body[0][0]}: header lacks column(s) "
                          f"{', '.join(missing)}; is this a kxfer-bench CSV "
                          "(kxfer-bench --format csv)?")
-    index = {name: header.index(name) for name in COLUMNS}
+    index = {name: header.index(name) for name in header}
     attrs_given = all(c in header for c in ATTR_COLUMNS)
-    for name in ATTR_COLUMNS:
-        if attrs_given:
-            index[name] = header.index(name)
     pagemap_given = all(c in header for c in PAGEMAP_COLUMNS)
-    for name in PAGEMAP_COLUMNS:
-        if pagemap_given:
-            index[name] = header.index(name)
+    measures = [c for c in MEASURE_COLUMNS if c in header]
+    tails = [c for c in TAIL_COLUMNS if c in header]
 
     rows = []
-    for (lineno, _), cells in zip(body[1:], reader):
+    cut = None
+    cells_of = list(zip(body[1:], reader))
+    for n, ((lineno, _), cells) in enumerate(cells_of):
         where = f"{path}:{lineno}"
         if len(cells) != len(header):
+            if n == len(cells_of) - 1 and len(cells) < len(header):
+                # The file ends inside its last row: a copy or a run cut
+                # short.  Keep what is complete and say so.
+                cut = (f"bench.csv ends inside its last row (line "
+                       f"{lineno}: {len(cells)} of {len(header)} fields); "
+                       "that row is left out")
+                break
             raise BenchError(f"{where}: {len(cells)} fields, the header "
-                             f"has {len(header)}; the file looks cut short "
-                             "or hand-edited")
+                             f"has {len(header)}; the file was edited or "
+                             "damaged; regenerate it with kxfer-bench "
+                             "--format csv")
         values = {}
         for name in COLUMNS:
             text = cells[index[name]].strip()
@@ -280,6 +469,13 @@ def read_csv(path):
                 values[name] = _number(float, text, where, name)
             else:
                 values[name] = text
+        for name in tails:
+            values[name] = _cell(float, cells[index[name]].strip(), where,
+                                 name)
+        for name in measures:
+            kind = MEASURE_COLUMNS[name][0]
+            values[name] = _cell(kind, cells[index[name]].strip(), where,
+                                 name)
         if attrs_given:
             for name in ATTR_COLUMNS:
                 values[name] = cells[index[name]].strip()
@@ -314,12 +510,15 @@ def read_csv(path):
                              f"is not one of {', '.join(DIRECTIONS)}")
         if values["size_bytes"] <= 0 or values["p50_ns"] <= 0:
             raise BenchError(f"{where}: size_bytes and p50_ns must be > 0")
+        if values.get("verdict", "") not in VERDICTS + ("",):
+            raise BenchError(f"{where}: verdict '{values['verdict']}' is "
+                             f"not one of {', '.join(VERDICTS)} or empty")
         rows.append(Row(**values))
     if not rows:
         raise BenchError(f"{path}: header but no result rows; the "
                          "benchmark probably failed before measuring "
                          "anything (see its stderr)")
-    return meta, rows
+    return meta, rows, cut
 
 
 def load_run(folder):
@@ -331,8 +530,9 @@ def load_run(folder):
         raise BenchError(f"'{folder}' has no bench.csv; a results folder "
                          "holds the output of kxfer-bench --format csv "
                          "saved as bench.csv (docs/CONTRACTS.md)")
-    meta, rows = read_csv(csv_path)
-    run = Run(folder=folder, csv_path=csv_path, meta=meta, rows=rows)
+    meta, rows, cut = read_csv(csv_path)
+    run = Run(folder=folder, csv_path=csv_path, meta=meta, rows=rows,
+              cut=cut)
     meta_txt = os.path.join(folder, "meta.txt")
     if os.path.isfile(meta_txt):
         with open(meta_txt, encoding="utf-8", errors="replace") as f:

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from . import analysis
+from . import analysis, banners, verdict
 
 GP_DIR = os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), "gnuplot")
@@ -69,21 +69,42 @@ def _quoted(text):
     return '"' + text.replace('"', "'") + '"'
 
 
+def _g(v):
+    """A number for gnuplot; NaN (skipped) when the CSV has none."""
+    return "NaN" if v is None else f"{v:.6g}"
+
+
 def write_series(path, title, rows):
+    """Columns: size, p50 and its 95% interval (ns; the p50 itself when the
+    CSV has no interval), p99 (NaN below 100 samples), and the payload
+    handed over per second at the p50 and at the interval's ends."""
     with open(path, "w", encoding="utf-8") as f:
-        f.write(f"{_quoted(title)} p50_ns p99_ns bytes_per_s min_ns "
-                "p90_ns\n")
+        f.write(f"{_quoted(title)} p50_ns ci_low_ns ci_high_ns p99_ns "
+                "bytes_per_s bytes_per_s_low bytes_per_s_high\n")
         for r in rows:
-            f.write(f"{r.size_bytes} {r.p50_ns:.6g} {r.p99_ns:.6g} "
-                    f"{r.bytes_per_s_p50:.6g} {r.min_ns:.6g} "
-                    f"{r.p90_ns:.6g}\n")
+            lo = r.p50_ci_low_ns if r.has_ci else r.p50_ns
+            hi = r.p50_ci_high_ns if r.has_ci else r.p50_ns
+            rate = r.threads * r.size_bytes * 1e9
+            f.write(f"{r.size_bytes} {r.p50_ns:.6g} {lo:.6g} {hi:.6g} "
+                    f"{_g(r.p99_ns)} {r.bytes_per_s_p50:.6g} "
+                    f"{rate / hi:.6g} {rate / lo:.6g}\n")
 
 
-def write_ratio(path, title, points):
+# Point type per verdict on the speedup plots: triangle up = mmap faster,
+# down = copy faster, open circle = tie.
+VERDICT_POINT = {"mmap": 9, "copy": 11, "tie": 6, "": 7}
+
+
+def write_ratio(path, title, pair):
+    """Columns: size, ratio, its interval (the ratio itself when none),
+    point type of the verdict."""
     with open(path, "w", encoding="utf-8") as f:
-        f.write(f"{_quoted(title)} speedup\n")
-        for size, speedup in points:
-            f.write(f"{size} {speedup:.6g}\n")
+        f.write(f"{_quoted(title)} ratio low high verdict_pt\n")
+        for p in pair.points:
+            lo = p.low if p.low is not None else p.ratio
+            hi = p.high if p.high is not None else p.ratio
+            f.write(f"{p.size} {p.ratio:.6g} {lo:.6g} {hi:.6g} "
+                    f"{VERDICT_POINT.get(p.verdict, 7)}\n")
 
 
 class Plotter:
@@ -93,6 +114,9 @@ class Plotter:
         self.out_dir = os.path.abspath(out_dir)
         self.data_dir = os.path.join(self.out_dir, "plotdata")
         self.gnuplot = gnuplot
+        # Banner lines every plot carries (see banners.py), set by the
+        # caller: warn, warncolour, partial.
+        self.banner = {"warncolour": banners.COLOURS[None], "partial": ""}
         if shutil.which(gnuplot) is None:
             raise PlotError(f"'{gnuplot}' not found; install gnuplot "
                             "(Debian: apt-get install gnuplot-nox) or set "
@@ -123,6 +147,7 @@ class Plotter:
             "widths": " ".join(str(l.width) for l in lines),
             "points": " ".join(str(l.point) for l in lines),
         }
+        variables.update(self.banner)
         variables.update(extra or {})
         for fmt in FORMATS:
             out = os.path.join(self.out_dir, f"{name}.{fmt}")
@@ -173,6 +198,15 @@ def write_marks(plotter, stem, marks, sizes):
     return out
 
 
+def _role(s):
+    """Line style of a series: the page cache's memfd pair is a baseline
+    (no kxfer device) but draws like the path it stands for, so that its
+    copy and its mapping can be told apart."""
+    if s.path == "baseline" and s.method.startswith("memfd-"):
+        return "mmap" if "-mmap-" in s.method else "copy"
+    return s.path
+
+
 def _style(index, path, ceiling=False):
     if ceiling:
         return CEILING_COLOUR, 4, 3.0, 0
@@ -180,37 +214,72 @@ def _style(index, path, ceiling=False):
     return colour, DASH.get(path, 1), 2.0, (index % 12) + 1
 
 
-def _settings(run, threads):
-    consume = run.get("consume")
-    work = run.get("work")
+def _settings(run, threads, rows=None, direction=None):
+    """Subtitle: machine, kernel, accelerator, the user work (consume
+    mode) of the curves, threads."""
+    modes = analysis.consumes(run.rows if rows is None else rows,
+                              direction)
+    consume = ("consume=" + ",".join(modes)) if modes else \
+        f"consume={run.get('consume')}"
     plural = "" if threads == 1 else "s"
-    return (f"{run.label}; consume={consume}, work={work}, "
-            f"{threads} thread{plural}")
+    cold = run.get("cache", "hot").split(" ")[0] == "cold"
+    cache = "; cold caches" if cold else ""
+    return (f"{run.machine}, {run.kernel}; {consume}, "
+            f"work={run.get('work')}, {threads} thread{plural}{cache}")
+
+
+def set_banner(plotter, run):
+    plotter.banner = {"warn": banners.accel_line(run),
+                      "warncolour": banners.accel_colour(run),
+                      "partial": banners.partial_line(run)}
 
 
 def _warn(run):
-    if run.emulated:
-        return ("EMULATED (QEMU TCG): absolute numbers are not hardware "
-                "numbers, compare ratios only")
-    if run.emulated is None:
-        return "emulation unknown: the CSV has no 'emulated' metadata"
-    return ""
+    return banners.accel_line(run)
+
+
+def _title(s):
+    """Legend title: method, its user work, repetitions and samples."""
+    r0 = s.rows[0]
+    title = s.title
+    if r0.direction in analysis.TRANSFER_DIRECTIONS and "[" not in title:
+        title += f" [{r0.consume}]"
+    return f"{title} ({analysis.sample_note(s.rows)})"
 
 
 def _lines_for(plotter, prefix, series, ceiling=None):
     lines = []
     for i, s in enumerate(series):
         path = plotter.data_path(f"{prefix}__{s.key}.dat")
-        write_series(path, s.title, s.rows)
-        colour, dash, width, point = _style(i, s.path)
+        write_series(path, _title(s), s.rows)
+        colour, dash, width, point = _style(i, _role(s))
         lines.append(Line(path, colour, dash, width, point))
     if ceiling:
         path = plotter.data_path(f"{prefix}__ceiling-{ceiling.key}.dat")
-        write_series(path, f"{ceiling.title} (ceiling: one user copy)",
-                     ceiling.rows)
+        write_series(path, f"{ceiling.title} (ceiling: one user copy; "
+                     f"{analysis.sample_note(ceiling.rows)})", ceiling.rows)
         colour, dash, width, point = _style(0, "baseline", ceiling=True)
         lines.append(Line(path, colour, dash, width, point))
     return lines
+
+
+def _tails(plotter, prefix, series):
+    """p99 points, only for the points whose CSV has one (>= 100
+    samples): one file of (size, p99) per series that has any, in the
+    series' colour."""
+    files, colours = [], []
+    for i, s in enumerate(series):
+        rows = [r for r in s.rows if r.p99_ns is not None]
+        if not rows:
+            continue
+        path = plotter.data_path(f"{prefix}__p99-{s.key}.dat")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("size p99_ns\n")
+            for r in rows:
+                f.write(f"{r.size_bytes} {r.p99_ns:.6g}\n")
+        files.append(os.path.basename(path))
+        colours.append(_style(i, _role(s))[0])
+    return {"tails": " ".join(files), "tailcolours": " ".join(colours)}
 
 
 def plot_attrs(run, plotter, threads, subtitle, warn):
@@ -226,7 +295,7 @@ def plot_attrs(run, plotter, threads, subtitle, warn):
         sizes = []
         for k, (combo, s) in enumerate(series):
             path = plotter.data_path(f"{name}__{s.key}.dat")
-            write_series(path, s.title, s.rows)
+            write_series(path, _title(s), s.rows)
             lines.append(Line(path, COLOURS[combo % len(COLOURS)],
                               DASH.get(s.path, 1), 2.0, (k % 12) + 1))
             sizes += [r.size_bytes for r in s.rows]
@@ -291,7 +360,8 @@ def plot_pagemap(run, plotter, threads, settings, warn):
                         f"{name}__{analysis.safe_name(p.method)}-"
                         f"{page_map}.dat")
                     write_series(path, f"{p.method}, {page_map} "
-                                 f"({_pmd_note(rows)})", rows)
+                                 f"({_pmd_note(rows)}; "
+                                 f"{analysis.sample_note(rows)})", rows)
                     lines.append(Line(path, COLOURS[i % len(COLOURS)],
                                       dash, 2.0, (2 * i + dash - 1) % 12
                                       + 1))
@@ -318,16 +388,61 @@ def plot_pagemap(run, plotter, threads, settings, warn):
     return plots
 
 
+def _crossover_marks(pairs, colours):
+    """Crossover intervals as kxfer-bench wrote them: a shaded band from
+    low to high (gnuplot objects) and a label in its middle."""
+    objects, marks = [], []
+    for k, (pair, colour) in enumerate(zip(pairs, colours)):
+        x = pair.crossover
+        if x is None or x.low is None:
+            continue
+        objects.append(f"set object {800 + k} rect from first {x.low}, "
+                       f"graph 0 to first {x.high}, graph 1 behind "
+                       f"fc rgb '{colour}' fs transparent solid 0.12 "
+                       "noborder")
+        span = f"{analysis.fmt_size(x.low)}..{analysis.fmt_size(x.high)}"
+        marks.append(((x.low * x.high) ** 0.5, colour,
+                      f"{pair.direction} {pair.label}: {span} "
+                      f"({x.agree})"))
+    return objects, marks
+
+
+def plot_speedup(plotter, name, heading, subtitle, pairs, styles):
+    """One speedup plot of kxfer-bench's ratios with their intervals and
+    verdicts; styles: (colour, dash) per pair."""
+    lines, sizes = [], []
+    for i, (p, (colour, dash)) in enumerate(zip(pairs, styles)):
+        path = plotter.data_path(f"{name}__{p.key}.dat")
+        note = analysis.sample_note(
+            [pt.mmap_row for pt in p.points] +
+            [pt.copy_row for pt in p.points if pt.copy_row is not None])
+        write_ratio(path, f"{p.direction} {p.copy}/{p.mmap} [{p.consume}]:"
+                    f" {p.legend()}; {note}", p)
+        lines.append(Line(path, colour, dash, 2.0, 7))
+        sizes += [pt.size for pt in p.points]
+    objects, marks = _crossover_marks(pairs, [c for c, _ in styles])
+    extra = write_marks(plotter, name, marks, sizes)
+    extra["objects"] = "; ".join(objects)
+    # 1 (the verdict line) well inside the graph, whatever the ratios.
+    lows = [pt.low if pt.low is not None else pt.ratio
+            for p in pairs for pt in p.points]
+    highs = [pt.high if pt.high is not None else pt.ratio
+             for p in pairs for pt in p.points]
+    extra["ymin"] = f"{min(0.7, min(lows) / 1.2):.6g}"
+    extra["ymax"] = f"{max(1.45, max(highs) * 1.7):.6g}"
+    plotter.run("speedup.gp", name, heading, subtitle, plotter.banner["warn"],
+                sizes, lines, extra=extra)
+
+
 def plot_run(run, out_dir, gnuplot="gnuplot"):
     """All plots of one results folder; returns [Plot] in report order."""
     plotter = Plotter(out_dir, gnuplot)
-    rows = run.rows
+    set_banner(plotter, run)
+    rows = analysis.headline_rows(run.rows)
     threads = analysis.primary_threads(rows)
     sizes = [r.size_bytes for r in rows if r.threads == threads]
-    subtitle = _settings(run, threads)
-    if run.multi_attr:
-        subtitle += f"; {run.primary_label}"
     warn = _warn(run)
+    tag = f"; {run.primary_label}" if run.multi_attr else ""
     plots = []
 
     ceilings = analysis.series_of(rows, threads,
@@ -343,11 +458,15 @@ def plot_run(run, out_dir, gnuplot="gnuplot"):
         title = analysis.DIRECTION_TITLES[d]
         name = f"throughput-{d}"
         lines = _lines_for(plotter, name, series, ceiling)
-        plotter.run("throughput.gp", name, f"Throughput, {title}",
-                    subtitle, warn, sizes, lines)
-        plots.append(Plot(name, f"Throughput {title}; solid: copy path, "
-                          "dashed: mmap path, dotted: baselines, thick "
-                          "black: memcpy ceiling"))
+        plotter.run("throughput.gp", name,
+                    f"Payload handed over per second, {title}",
+                    _settings(run, threads, rows, d) + tag, warn, sizes,
+                    lines)
+        plots.append(Plot(name, f"Payload handed over per second {title} "
+                          "at the median time, bars: 95% interval over "
+                          "the repetitions; solid: copy path, dashed: mmap "
+                          "path, dotted: baselines, thick black: memcpy "
+                          "ceiling"))
 
     for d in analysis.TRANSFER_DIRECTIONS + ("setup",):
         series = analysis.series_of(rows, threads, direction=d)
@@ -355,39 +474,50 @@ def plot_run(run, out_dir, gnuplot="gnuplot"):
             continue
         title = analysis.DIRECTION_TITLES[d]
         name = f"latency-{d}"
-        lines = _lines_for(plotter, name, series + floors)
+        chosen = series + floors
+        lines = _lines_for(plotter, name, chosen)
+        tails = _tails(plotter, name, chosen)
         plotter.run("latency.gp", name, f"Time per operation, {title}",
-                    subtitle, warn, sizes, lines)
+                    _settings(run, threads, rows, d) + tag, warn, sizes,
+                    lines, extra=tails)
         plots.append(Plot(name, f"Median time per operation {title}, "
-                          "whiskers up to p99"
+                          "bars: 95% interval over the repetitions"
+                          + ("; open circles: p99 where >= 100 samples"
+                             if tails["tails"] else "")
                           + ("; null-ioctl: the cost of entering the "
                              "kernel at all" if floors else "")))
 
-    ratios = analysis.ratios(rows, threads)
-    if ratios:
-        lines = []
-        marks = []
-        for i, r in enumerate(ratios):
-            key = analysis.safe_name(f"{r.direction}-{r.copy}-{r.mmap}"
-                                     + (f"-{r.extra}" if r.extra else ""))
-            path = plotter.data_path(f"speedup__{key}.dat")
-            write_ratio(path, f"{r.direction}, {r.label} "
-                        f"({analysis.crossover_short(r)})", r.points)
-            colour = COLOURS[i % len(COLOURS)]
-            lines.append(Line(path, colour, 2 if r.extra else 1, 2.0,
-                              i + 5))
-            for x in r.crossovers:
-                marks.append((x.size, colour,
-                              f"{analysis.fmt_size(x.size, approx=True)}"
-                              f" {r.direction}"
-                              + (" (not kept)" if r.extra else "")))
-        plotter.run("speedup.gp", "speedup",
-                    "Speedup of the mmap path over the copy path",
-                    subtitle, warn, sizes, lines,
-                    extra=write_marks(plotter, "speedup", marks, sizes))
-        plots.append(Plot("speedup", "Speedup p50(copy) / p50(mmap) per "
-                          "direction; above 1 the mapping wins; dotted "
-                          "vertical lines mark crossovers"))
+    pairs = verdict.pairs(run, threads, rows)
+    if pairs:
+        directions = list(dict.fromkeys(p.direction for p in pairs))
+        styles = [(COLOURS[directions.index(p.direction) % len(COLOURS)],
+                   2 if p.page_cache else 1) for p in pairs]
+        plot_speedup(plotter, "speedup",
+                     "Copy or mmap? p50(copy) / p50(mmap), above 1 the "
+                     "mapping is faster", _settings(run, threads, rows) + tag,
+                     pairs, styles)
+        plots.append(Plot("speedup", "kxfer-bench's verdict per size: ratio "
+                          "p50(copy) / p50(mmap) with its 95% interval; "
+                          "triangle up: mmap faster, down: copy faster, "
+                          "circle: tie; solid: kxfer, dashed: the page "
+                          "cache's own pair (memfd); shaded: crossover "
+                          "interval"))
+    every = [p for p in verdict.pairs(run, threads)
+             if not p.page_cache]
+    if len({p.consume for p in every}) > 1:
+        directions = list(dict.fromkeys(p.direction for p in every))
+        dash = {"fill": 1, "read": 1, "copy": 2, "touch": 3, "none": 4}
+        styles = [(COLOURS[directions.index(p.direction) % len(COLOURS)],
+                   dash.get(p.consume, 5)) for p in every]
+        plot_speedup(plotter, "speedup-consume",
+                     "Copy or mmap, by what the program does with the "
+                     "data", _settings(run, threads) + tag, every, styles)
+        plots.append(Plot("speedup-consume", "kxfer-bench's ratio per user "
+                          "work: solid fill/read (every byte produced or "
+                          "consumed in place), dashed copy (the data sits "
+                          "in a user buffer), dotted touch (one byte per "
+                          "line: an upper bound of the mapping's "
+                          "advantage)"))
     if run.multi_attr:
         for p in plots:
             p.caption += f" ({run.primary_label} of the mmap path)"

@@ -3,14 +3,21 @@
 hyperfine cross-checks, caveats and the run's metadata."""
 import os
 
-from . import analysis, fio, hyperfine
+from . import analysis, banners, fio, hyperfine, verdict
 from .analysis import fmt_ns, fmt_rate, fmt_size
 
 CONSUME_TEXT = {
+    "fill": "the producer writes every byte in place (full-width stores), "
+            "on both paths",
+    "read": "the consumer reads every byte (a sum of words), on both paths",
+    "copy": "the data already sits in (or must end in) a separate user "
+            "buffer: the copy path write()s/read()s it, the mmap path "
+            "memcpy()s it into/out of the mapping",
     "none": "the user side does nothing with the data (the transfer "
-            "mechanism alone; the mmap path then never touches the bytes)",
+            "mechanism alone; the mmap path then never touches the "
+            "bytes): an upper bound of the mapping's advantage",
     "touch": "the user side reads or writes one byte per 64-byte cache "
-             "line, the least any real user of the data does",
+             "line: an upper bound of the mapping's advantage",
     "checksum": "the user side computes a CRC32C over every byte",
 }
 WORK_TEXT = {
@@ -31,27 +38,15 @@ def _table(header, rows):
     return "\n".join(lines)
 
 
-def emulation_banner(run):
-    how = run.get("emulated", "not recorded")
-    if run.emulated:
-        return ("> **EMULATED (QEMU TCG)**: these numbers were measured "
-                "inside an emulator, not on hardware. Absolute times and "
-                "throughputs say nothing about a real CPU; only ratios "
-                "between methods of this same run (copy vs mmap, the "
-                "crossover) carry meaning, and even those can shift on "
-                f"hardware. Detection: {how}.")
-    if run.emulated is None:
-        return ("> **Emulation unknown**: the CSV has no `emulated` "
-                "metadata, so it cannot say whether these are hardware "
-                "numbers.")
-    return f"> Measured on hardware (emulation check: {how})."
-
-
 def _summary(run, threads):
     keys = (("machine", "machine"), ("cpu", "CPU"), ("arch", "arch"),
             ("kernel", "kernel"), ("date", "date"),
             ("tool_version", "kxfer-bench version"),
-            ("emulated", "emulated"), ("consume", "consume (user side)"),
+            ("emulated", "emulated"), ("accel", "accelerator"),
+            ("status", "status"), ("consume", "consume (user side)"),
+            ("repeats", "repetitions"), ("cache", "caches (hot/cold)"),
+            ("llc_bytes", "last-level cache"), ("thp", "THP mode"),
+            ("mitigations", "CPU mitigations"), ("counters", "PMU counters"),
             ("work", "work (kernel side)"), ("min_time_s", "min time per "
              "point (s)"), ("buf_size", "device buffer"),
             ("module_params", "module parameters"),
@@ -78,29 +73,121 @@ def _summary(run, threads):
     return _table(("", "value"), rows)
 
 
-def _crossover_section(ratios):
-    if not ratios:
-        return ("No copy/mmap pair was measured (need e.g. read and "
-                "mmap-read at the same sizes), so there is no speedup or "
-                "crossover to report.")
-    lines = ["Speedup = p50(copy method) / p50(mmap method); above 1 the "
-             "mmap path is faster. Crossover = where the speedup crosses "
-             "1, interpolated in log(size) between the two neighbouring "
-             "measured sizes.", ""]
-    for r in ratios:
-        big, last = r.points[-1]
-        lines.append(f"- Crossover **{r.direction}** ({r.label}): "
-                     f"{analysis.crossover_text(r)}; speedup at "
-                     f"{fmt_size(r.points[0][0])}: {r.points[0][1]:.2f}x, "
-                     f"at {fmt_size(big)}: {last:.2f}x")
-    return "\n".join(lines)
+def _largest(pair):
+    p = pair.points[-1]
+    return f"{verdict.ratio_cell(p)} at {fmt_size(p.size)}"
+
+
+def _find(pairs, direction, consume, page_cache=False):
+    for p in pairs:
+        if (p.direction, p.consume, p.page_cache) == (direction, consume,
+                                                      page_cache):
+            return p
+    return None
+
+
+# The order of the range, headline first.
+CONSUME_ORDER = ("fill", "read", "copy", "touch", "none", "checksum")
+
+
+def _range_words(direction, consume):
+    """How the headline names a user work, for a reader choosing a path."""
+    if consume == "fill" and direction == "from_kernel":
+        return "if you consume every byte in place (fill: reads every byte)"
+    return {
+        "fill": "if you produce the data in place (fill)",
+        "read": "if you consume every byte in place (read)",
+        "copy": "if your data already sits in a user buffer (copy)",
+        "touch": "touch (one byte per line): upper bound",
+        "none": "none (no user work): upper bound",
+        "checksum": "checksum (CRC32C of every byte)",
+    }.get(consume, consume)
+
+
+def _verdict_section(run, threads):
+    """The headline: kxfer-bench's verdict per direction for fill/read,
+    the range the other user work gives, and the page cache's own pair;
+    then every verdict as a table.  Formats only what the CSV says."""
+    pairs = verdict.pairs(run, threads)
+    if not pairs:
+        return verdict.NO_VERDICT
+    out = ["kxfer-bench's verdict, as it wrote it in bench.csv: ratio = "
+           "p50(copy method) / p50(mmap method) with its 95% interval "
+           "[low, high] over the repetitions; above 1 the mapping is "
+           "faster; **mmap** / **copy** when the interval lies on one "
+           "side of 1, **tie** when it straddles 1. Crossovers are size "
+           "intervals with the number of repetitions that agree. This "
+           "report computes none of it.", ""]
+    for d in analysis.TRANSFER_DIRECTIONS:
+        mine = [p for p in pairs if p.direction == d and not p.page_cache]
+        kernel = [p for p in pairs if p.direction == d and p.page_cache]
+        if not mine and not kernel:
+            continue
+        parts = []
+        for consume in CONSUME_ORDER:
+            p = _find(mine, d, consume)
+            if p is not None:
+                parts.append(f"{_range_words(d, consume)}: {p.summary()}; "
+                             f"{_largest(p)}")
+        line = f"- **{analysis.DIRECTION_TITLES[d]}**"
+        line += (f", {mine[0].label}: " + "; ".join(parts) if mine else
+                 ": no kxfer pair in this run")
+        head = next((p for p in mine + kernel
+                     if p.consume in analysis.HEADLINE_CONSUME),
+                    (mine + kernel)[0])
+        pc = _find(kernel, d, head.consume, page_cache=True) or \
+            (kernel[0] if kernel else None)
+        if pc is not None:
+            line += (f". The page cache's own pair ({pc.label}, "
+                     f"{pc.consume}): {pc.summary()}; {_largest(pc)}")
+        out.append(line)
+    out += ["", "Every pair and size (⚠ = a point of the pair whose "
+            "between-repetition CV exceeds 3%, flagged noisy by "
+            "kxfer-bench):", ""]
+    shown = [p for p in pairs if p.consume in analysis.HEADLINE_CONSUME] \
+        or pairs
+    sizes = sorted({pt.size for p in shown for pt in p.points})
+    header = ["size"] + [f"{p.direction}: {p.label} [{p.consume}]"
+                         for p in shown]
+    rows = []
+    for size in sizes:
+        cells = [fmt_size(size)]
+        for p in shown:
+            pt = p.at(size)
+            cell = verdict.ratio_cell(pt)
+            if pt is not None and (pt.mmap_row.is_noisy or (
+                    pt.copy_row is not None and pt.copy_row.is_noisy)):
+                cell += " ⚠"
+            cells.append(cell)
+        rows.append(cells)
+    out.append(_table(header, rows))
+    xs = [p for p in pairs if p.crossover is not None]
+    if xs:
+        out += ["", "Crossovers (from the `# crossover:` lines):", ""]
+        for p in xs:
+            if p.crossover.low is not None:
+                out.append(f"- Crossover **{p.direction}** ({p.label}, "
+                           f"{p.consume}): {p.crossover.text}")
+        none = [f"{p.label} [{p.consume}]" for p in xs
+                if p.crossover.low is None]
+        if none:
+            out.append("- No crossover in the measured range: "
+                       + ", ".join(none))
+    return "\n".join(out)
 
 
 def _key_figures(run, threads):
-    parts = ["Median (p50) time per operation and the throughput it "
-             "implies, at a few sizes. Full data: bench.csv."]
+    head = analysis.headline_rows(run.rows)
+    parts = ["Median (p50) time per operation [95% interval over the "
+             "repetitions] and the payload handed over per second it "
+             "implies, at a few sizes, for the headline user work ("
+             + ", ".join(analysis.consumes(head)) + "); "
+             + analysis.sample_note(head) + "."
+             + (" ⚠ noisy: kxfer-bench found a CV between repetitions "
+                "above 3%." if any(r.cv is not None for r in head) else "")
+             + " Full data: bench.csv."]
     for d in analysis.TRANSFER_DIRECTIONS + ("setup", "none"):
-        series = analysis.series_of(run.rows, threads, direction=d)
+        series = analysis.series_of(head, threads, direction=d)
         if not series:
             continue
         sizes = analysis.pick_sizes(
@@ -121,12 +208,20 @@ def _key_figures(run, threads):
 
 
 def _p50_cell(r, time_only):
-    """A table cell: p50 time, and the throughput it implies."""
+    """A table cell: p50 time with its 95% interval, the payload per
+    second it implies, and ⚠ with the CV when kxfer-bench flagged the
+    point noisy."""
     if r is None:
         return "-"
-    if time_only:
-        return fmt_ns(r.p50_ns)
-    return f"{fmt_ns(r.p50_ns)} · {fmt_rate(r.bytes_per_s_p50)}"
+    text = fmt_ns(r.p50_ns)
+    if r.has_ci:
+        text += f" [{fmt_ns(r.p50_ci_low_ns)}, {fmt_ns(r.p50_ci_high_ns)}]"
+    if not time_only:
+        text += f" · {fmt_rate(r.bytes_per_s_p50)}"
+    if r.is_noisy:
+        text += f" ⚠ noisy (cv {r.cv * 100:.1f}%)" if r.cv is not None \
+            else " ⚠ noisy"
+    return text
 
 
 def _plots_section(plots):
@@ -139,50 +234,55 @@ def _plots_section(plots):
     return "\n\n".join(out)
 
 
+FIO_STATUS = {"ok": "ok", "uncertain": "kxfer point uncertain",
+              "small": "< 64 KiB", "flagged": "**>10%**",
+              "unjudged": "unlike work", "-": "-"}
+
+
 def _fio_section(run, threads):
     results = fio.load_results(run.folder)
     if not results:
         return None
-    comps = fio.compare(results, run.rows, threads)
+    rows_for = fio.load_bench(run.folder, run.rows)
+    comps = fio.compare(results, rows_for, threads)
     rows = []
     for c in comps:
         f = c.fio
-        rows.append((f.engine, f.rw, fmt_size(f.bs), fmt_ns(f.p50_ns),
-                     fmt_rate(f.bw_bytes), c.method,
-                     fmt_ns(c.bench_p50_ns) if c.bench_p50_ns else "-",
+        b = c.bench
+        rows.append((f.engine, f.rw, fmt_size(f.bs),
+                     fmt_ns(f.per_io_ns) if f.per_io_ns else "-",
+                     c.method, b.consume if b else "-",
+                     fmt_ns(b.mean_ns) if b else "-",
+                     f"±{fio.uncertainty(b) * 100:.1f}%" if b else "-",
                      f"{c.diff * 100:+.0f}%" if c.diff is not None else "-",
-                     f"fio error {f.error}" if f.error else
-                     "**>10%**" if c.flagged else
-                     ("ok" if c.diff is not None else "no counterpart"),
-                     fmt_ns(c.memcpy_p50_ns) if c.memcpy_p50_ns else "-"))
-    flagged = [c for c in comps if c.flagged]
-    text = ["fio ran against the same device in the same boot. fio "
-            "latency = completion latency median per I/O (clat p50); fio "
-            "throughput = bytes moved / job time. kxfer-bench p50 is its "
-            "median time per operation for the counterpart method at the "
-            "same size. Differences beyond 10% are flagged.", "",
-            _table(("fio engine", "rw", "bs", "fio p50", "fio throughput",
-                    "kxfer-bench method", "kxfer-bench p50", "difference",
-                    "flag", "user memcpy p50"), rows), ""]
-    if flagged:
-        text.append(f"{len(flagged)} of {len(comps)} points differ by more "
-                    "than 10%. Expected reasons:")
+                     FIO_STATUS[c.status], c.reason))
+    like = any(c.fio.like_for_like for c in comps)
+    text = ["fio ran against the same device in the same boot. Both "
+            "sides give the **mean time per operation over the whole "
+            "run**: fio's runtime / I/Os with size=bs (every I/O at "
+            "offset 0) and gtod_reduce (no clock reads per I/O), "
+            "kxfer-bench's mean_ns. Like for like: fio psync against "
+            "read/write with `--consume none` (no side touches the data), "
+            "fio's mmap engine (memcpy() of every block between its "
+            "buffer and the mapping) against mmap-read/mmap-write with "
+            "`--consume copy` (the same memcpy()). Goal: within 10% at "
+            ">= 64 KiB. A difference inside kxfer-bench's own uncertainty "
+            "(its CV or p50 interval) or on a point it flagged noisy is "
+            "that point's problem, not fio's.", "",
+            _table(("fio engine", "rw", "bs", "fio per I/O",
+                    "kxfer-bench method", "consume", "kxfer-bench mean",
+                    "kxfer uncertainty", "difference", "status",
+                    "reason (measured)"), rows), ""]
+    if like:
+        met, judged = fio.goal(comps)
+        text.append(f"Goal within 10% at >= 64 KiB: {met} of {judged} "
+                    "points" + (" (every point met it)." if met == judged
+                                else "; see the reasons above."))
     else:
-        text.append("All points agree within 10%. Known reasons why they "
-                    "could differ:")
-    text += [
-        "",
-        "- fio's **mmap** engine memcpy()s every block between its own "
-        "buffer and the mapping and never calls KXFER_IOC_SUBMIT/FETCH: "
-        "it measures a user-space copy out of (or into) the mapping, not "
-        "zero-copy consumption. Compare it with the user memcpy column, "
-        "not with mmap-read/mmap-write.",
-        "- fio does no user-side work on the data, kxfer-bench does "
-        f"consume={run.get('consume')} on both paths; fio's psync also "
-        "adds its own per-I/O bookkeeping and clock reads.",
-        "- fio's latency percentiles come from a log-bucketed histogram "
-        "(a few % resolution); kxfer-bench sorts exact samples.",
-    ]
+        text.append("This run's fio jobs predate the like-for-like "
+                    "cross-check (no size=bs/gtod_reduce, no "
+                    "fio/kxfer-*.csv): fio and kxfer-bench did different "
+                    "work, so the differences are shown, not judged.")
     return "\n".join(text)
 
 
@@ -245,14 +345,16 @@ def _caveats(run, threads):
     elif run.emulated is None:
         items.append("**Emulation unknown.** Check how this CSV was made "
                      "before trusting its absolute numbers.")
-    items.append(f"**consume={consume}**: "
-                 + CONSUME_TEXT.get(consume, "see docs/benchmark-methods.md"))
+    for mode in analysis.consumes(run.rows) or [consume]:
+        items.append(f"**consume={mode}**: "
+                     + CONSUME_TEXT.get(mode, "see docs/benchmark-methods.md"))
     items.append(f"**work={work}**: "
                  + WORK_TEXT.get(work, "see docs/benchmark-methods.md"))
     items.append("**Medians.** Tables and curves use the median (p50) time "
-                 "per operation; the latency plots show p99 whiskers. The "
-                 "mean is in bench.csv but is pulled up by interrupts and "
-                 "preemption.")
+                 "per operation with its 95% interval over the "
+                 "repetitions; p99 appears only where kxfer-bench had >= "
+                 "100 samples (p99.9: >= 1000). The mean is in bench.csv "
+                 "but is pulled up by interrupts and preemption.")
     items.append("**Ceiling.** memcpy is one user-space copy of the same "
                  "size between two buffers: a transfer that copies the "
                  "bytes once cannot beat it; the mmap path can, because it "
@@ -430,23 +532,72 @@ def _attr_section(run, threads):
     return "\n\n".join(parts)
 
 
+COUNTERS = (("cycles", "cycles"), ("instructions", "instructions"),
+            ("page_faults", "page faults"), ("dtlb_misses", "dTLB misses"),
+            ("llc_misses", "LLC misses"))
+
+
+def _cpu_section(run, threads):
+    """CPU time beside wall time, and the PMU counters where present."""
+    rows = [r for r in analysis.headline_rows(run.rows)
+            if r.threads == threads and r.cpu_ns_per_byte is not None]
+    if not rows:
+        return None
+    present = [(k, t) for k, t in COUNTERS
+               if any(getattr(r, k) is not None for r in rows)]
+    sizes = analysis.pick_sizes([r.size_bytes for r in rows])
+    header = ["method", "consume", "size", "wall p50", "CPU per op",
+              "CPU ns/byte"] + [f"{t} / op" for _, t in present]
+    table = []
+    for r in rows:
+        if r.size_bytes not in sizes:
+            continue
+        cells = [r.method, r.consume, fmt_size(r.size_bytes),
+                 fmt_ns(r.p50_ns),
+                 fmt_ns(r.cpu_ns_per_byte * r.size_bytes),
+                 f"{r.cpu_ns_per_byte:.3g}"]
+        cells += ["-" if getattr(r, k) is None else f"{getattr(r, k):.4g}"
+                  for k, _ in present]
+        table.append(cells)
+    text = ["CPU time the measuring thread used per operation (thread CPU "
+            "clock) beside the wall-clock median: a path that waits "
+            "(faults, locks) shows wall time above CPU time; CPU ns/byte "
+            "is what the transfer costs the core, whichever path is "
+            "faster."]
+    if present:
+        text.append("Counters are per operation (perf_event_open).")
+    else:
+        text.append("No hardware counters in this run (metadata "
+                    f"counters: {run.get('counters', 'not recorded')}): "
+                    "the counter columns are empty, as in every TCG "
+                    "guest.")
+    return "\n\n".join(text) + "\n\n" + _table(header, table)
+
+
 def render(run, plots):
     threads = analysis.primary_threads(run.rows)
-    ratios = analysis.ratios(run.rows, threads)
     # With a sweep every heading of a one-combination section says which.
     tag = f" ({run.primary_label})" if run.multi_attr else ""
-    sections = [
-        f"# kxfer results: {run.machine}, kernel {run.kernel}"
-        + (" (EMULATED)" if run.emulated else ""),
-        emulation_banner(run),
-    ]
+    sections = [f"# kxfer results: {run.machine}, kernel {run.kernel} "
+                f"[{run.accel_label}]"]
+    partial = banners.partial_line(run)
+    if partial:
+        sections.append("> **PARTIAL RESULTS**: " + "; ".join(run.partial)
+                        + ". Every figure below is from the rows that are "
+                        "there; a missing method or size is missing, not "
+                        "zero. Re-run the benchmark for complete results.")
+    sections.append(banners.accel_paragraph(run))
     if run.multi_attr:
         sections.append(_attr_intro(run))
     sections += [
+        f"## Verdict: copy or mmap at your size{tag}\n\n"
+        + _verdict_section(run, threads),
         f"## Summary{tag}\n\n" + _summary(run, threads),
-        f"## Crossover{tag}\n\n" + _crossover_section(ratios),
         f"## Key figures{tag}\n\n" + _key_figures(run, threads),
     ]
+    cpu = _cpu_section(run, threads)
+    if cpu:
+        sections.append(f"## CPU cost{tag}\n\n" + cpu)
     if run.multi_attr:
         sections.append("## Backing and mapping\n\n"
                         + _attr_section(run, threads))

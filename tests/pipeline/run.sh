@@ -2,11 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Tests of the results pipeline (TAP version 13 on stdout): plot, report,
-# compare and csv2json on the committed fixtures, results folders that
-# `make bench` produced in QEMU guests (see fixture*/README.md;
-# fixture-pagemap holds huge and base page-map rows),
-# plus the error paths and the crossover arithmetic.  Everything is
-# written to a temporary folder; the fixture is not modified.
+# compare and csv2json on the committed fixtures: results folders that
+# `make bench` produced in QEMU guests (fixture, fixture-attrs,
+# fixture-pagemap: the older CSV formats) and fixture-verdict, a SYNTHETIC
+# folder in the repetitions/verdict format (make-synthetic-fixture.py);
+# see fixture*/README.md.  Checked: one verdict (report table, headline
+# and speedup plot data all equal the CSV's), intervals and sample counts,
+# banners (accelerator, partial results), exit codes for corrupt input and
+# unwritable output, older CSVs, and the fio cross-check's judging.
+# Everything is written to a temporary folder; no fixture is modified.
 #
 # Needs python3 and gnuplot (scripts/install-deps.sh); a missing one is a
 # failure, not a skip, because then `make plot` does not work either.
@@ -111,23 +115,30 @@ out=$tmp/plot
 check "plot.sh FIXTURE OUT succeeds" "$top/scripts/plot.sh" "$fixture" "$out"
 for p in throughput-to_kernel throughput-from_kernel throughput-roundtrip \
 	 latency-to_kernel latency-from_kernel latency-roundtrip \
-	 latency-setup speedup; do
+	 latency-setup; do
 	check "$p.png is a PNG" is_png "$out/$p.png"
 	check "$p.svg is an SVG document" is_svg "$out/$p.svg"
 done
 check "emulation warning in the plot titles" \
-	grep -q 'EMULATED (QEMU TCG)' "$out/speedup.svg"
+	grep -q 'EMULATED (QEMU TCG): distorts ratios as well as times' "$out/throughput-to_kernel.svg"
 report=$out/report.md
 check "report.md written" test -s "$report"
 for s in "# kxfer results: " "> **EMULATED (QEMU TCG)**" "## Summary" \
-	 "## Crossover" "## Key figures" "## Plots" "## fio cross-check" \
-	 "## hyperfine: whole-command comparison" "## Caveats" "## Metadata"; do
+	 "## Verdict: copy or mmap at your size" "## Key figures" "## Plots" \
+	 "## fio cross-check" "## hyperfine: whole-command comparison" \
+	 "## Caveats" "## Metadata"; do
 	check "report.md has '$s'" has_line "$report" "$s"
 done
-for d in to_kernel from_kernel roundtrip; do
-	check "report.md has the crossover line of $d" \
-		grep -Eq "^- Crossover \*\*$d\*\* .*: (crossover at ~|no crossover in range)" "$report"
-done
+check "an older CSV (no verdict columns) gets no verdict of the pipeline's own, and no speedup plot" \
+	sh -c "grep -q 'This CSV carries no verdict' '$report' &&
+	       grep -q 'does not compute a verdict of its own' '$report' &&
+	       [ ! -e '$out/speedup.png' ]"
+check "an older CSV: legends say 'one run, no interval', no noisy flags" \
+	sh -c "grep -q 'one run, no interval' '$out/throughput-to_kernel.svg' &&
+	       ! grep -q '⚠' '$report'"
+check "an older fio run (no size=bs/gtod_reduce) is shown but not judged" \
+	sh -c "grep -q 'predate the like-for-like cross-check' '$report' &&
+	       ! grep -q '\*\*>10%\*\*' '$report'"
 check "report.md links only plots that exist" links_resolve "$report"
 check "report.md key figures name the fixture's methods" \
 	sh -c "grep -q '^| read | copy |' '$report' && grep -q '^| mmap-read | mmap |' '$report'"
@@ -169,9 +180,9 @@ done
 check "pagemap charts: page size, PMD size, EMULATED and the measured pmd_bytes in titles and legends" \
 	sh -c "grep -q 'page size 4K, PMD size 2M' '$pout/pagemap-setup.svg' &&
 	       grep -q 'EMULATED (QEMU TCG)' '$pout/pagemap-setup.svg' &&
-	       grep -q 'mmap-fault, huge (PMD-mapped from 2M: pmd_bytes 2M)' '$pout/pagemap-setup.svg' &&
-	       grep -q 'mmap-fault, base (PTEs only: pmd_bytes 0)' '$pout/pagemap-setup.svg' &&
-	       grep -q 'mmap-read, base (PTEs only: pmd_bytes 0)' '$pout/pagemap-throughput.svg'"
+	       grep -q 'mmap-fault, huge (PMD-mapped from 2M: pmd_bytes 2M;' '$pout/pagemap-setup.svg' &&
+	       grep -q 'mmap-fault, base (PTEs only: pmd_bytes 0;' '$pout/pagemap-setup.svg' &&
+	       grep -q 'mmap-read, base (PTEs only: pmd_bytes 0;' '$pout/pagemap-throughput.svg'"
 check "report.md has '## Huge-page mappings' and links the pagemap charts" \
 	sh -c "grep -q '^## Huge-page mappings' '$pout/report.md' &&
 	       grep -q '(pagemap-setup.png)' '$pout/report.md' &&
@@ -257,14 +268,12 @@ cmp=$tmp/compare
 check "compare.sh -o OUT FIXTURE FIXTURE succeeds" \
 	"$top/scripts/compare.sh" -o "$cmp" "$fixture" "$fixture"
 for d in to_kernel from_kernel roundtrip; do
-	for kind in throughput speedup; do
-		check "compare-$kind-$d.png is a PNG" \
-			is_png "$cmp/compare-$kind-$d.png"
-		check "compare-$kind-$d.svg is an SVG document" \
-			is_svg "$cmp/compare-$kind-$d.svg"
-	done
+	check "compare-throughput-$d.png is a PNG" \
+		is_png "$cmp/compare-throughput-$d.png"
+	check "compare-throughput-$d.svg is an SVG document" \
+		is_svg "$cmp/compare-throughput-$d.svg"
 done
-for s in "## Runs" "## Crossover" "## Key figures" "## Plots" "| #2 "; do
+for s in "## Runs" "## Verdict" "## Plots" "| #2 "; do
 	check "compare.md has '$s'" has_line "$cmp/compare.md" "$s"
 done
 check "compare.md links only plots that exist" links_resolve "$cmp/compare.md"
@@ -290,42 +299,16 @@ check "folder name says machine, emulated and kernel" sh -c \
 	 grep -Eq -- '-emulated-6\\.1\\.0-[0-9]+-amd64-[0-9]{8}T[0-9]{6}Z\$'"
 
 # ---- bad input: clear message, non-zero exit ---------------------------------
-mkdir -p "$tmp/empty" "$tmp/cut"
-check "plot.sh on a folder without bench.csv fails with a message" \
-	exits_with 1 "$top/scripts/plot.sh" "$tmp/empty" "$tmp/empty-out"
-head -n "$(($(wc -l <"$fixture/bench.csv") - 3))" "$fixture/bench.csv" >"$tmp/cut/bench.csv"
-printf 'read,copy,from_kernel,4096,1,touch,none,10,1.0\n' >>"$tmp/cut/bench.csv"
-check "plot.sh on a cut-short CSV fails and names the line" sh -c \
-	"'$top/scripts/plot.sh' '$tmp/cut' '$tmp/cut-out' 2>&1 | grep -q 'bench.csv:[0-9]*: .* fields' && \
-	 ! '$top/scripts/plot.sh' '$tmp/cut' '$tmp/cut-out' 2>/dev/null"
+mkdir -p "$tmp/empty"
+check "plot.sh on a folder without bench.csv: exit 2 with a message" \
+	exits_with 2 "$top/scripts/plot.sh" "$tmp/empty" "$tmp/empty-out"
 check "compare.sh without folders is a usage error" \
 	exits_with 2 "$top/scripts/compare.sh"
 check "plot.sh without arguments is a usage error" \
 	exits_with 2 "$top/scripts/plot.sh"
 
-# ---- crossover arithmetic ------------------------------------------------------
-check "crossovers: interpolated in log size, all sign changes, none when one-sided" \
-	python3 - "$top/scripts" <<'EOF'
-import math, sys
-sys.path.insert(0, sys.argv[1])
-from kxresults.analysis import crossovers, crossover_text, Ratio
-# speedup 0.5 at 1K and 2 at 4K: log-linear crossing exactly at 2K
-x = crossovers([(1024, 0.5), (4096, 2.0)])
-assert len(x) == 1 and abs(x[0].size - 2048) < 1e-6 and x[0].mmap_wins_above, x
-# copy wins above: the crossing is reported the other way round
-x = crossovers([(1024, 2.0), (4096, 0.5)])
-assert len(x) == 1 and not x[0].mmap_wins_above, x
-# exactly 1 in the middle: one crossing between the neighbours
-x = crossovers([(1024, 0.5), (2048, 1.0), (4096, 2.0)])
-assert len(x) == 1 and x[0].below == 1024 and x[0].above == 4096, x
-# two crossings
-assert len(crossovers([(1, 0.5), (2, 2.0), (4, 0.5)])) == 2
-# none
-pts = [(1024, 1.5), (2048, 3.0)]
-assert crossovers(pts) == []
-r = Ratio("to_kernel", "write", "mmap-write", None, "l", pts, [])
-assert crossover_text(r).startswith("no crossover in range 1K..2K"), r
-EOF
+# shellcheck source=tests/pipeline/verdict-tests.sh
+. "$here/verdict-tests.sh"
 
 echo "1..$n"
 [ "$failed" = 0 ]
