@@ -57,20 +57,8 @@ fi
 [ -d "$kdir" ] || die "KDIR '$kdir' is not a directory; pass the kernel tree you built against (KDIR=...)"
 kdir=$(cd "$kdir" && pwd -P)
 
-# The release the module's vermagic carries.  utsrelease.h first: Debian's
-# header packages override KERNELRELEASE, so `make kernelrelease` and
-# include/config/kernel.release there say 6.1.NNN instead of 6.1.0-NN-arm64.
-kernel_release() {
-	f=$kdir/include/generated/utsrelease.h
-	if [ -f "$f" ]; then
-		sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$f"
-	elif [ -f "$kdir/include/config/kernel.release" ]; then
-		cat "$kdir/include/config/kernel.release"
-	else
-		make -s -C "$kdir" kernelrelease 2>/dev/null
-	fi
-}
-krel=$(kernel_release)
+# The release the module's vermagic carries.
+krel=$("$top/scripts/kernel-release.sh" "$kdir") || krel=
 [ -n "$krel" ] ||
 	die "cannot tell the kernel release of $kdir (no include/generated/utsrelease.h: run 'make modules_prepare' in the kernel tree)"
 
