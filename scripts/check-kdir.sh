@@ -15,7 +15,9 @@
 #   - ARCH names the architecture KDIR is configured for (CONFIG_ARM64,
 #     CONFIG_X86_64, ...; unset ARCH means this host's);
 #   - a foreign-architecture build has a compiler for it (CROSS_COMPILE or
-#     LLVM=1), and that compiler is installed.
+#     LLVM=1), and that compiler is installed;
+#   - LLVM=1 is set exactly when the tree was configured with clang
+#     (CONFIG_CC_IS_CLANG), as vendor kernels built with clang are.
 #
 # Prints what to set and exits 2 when a check fails; silent otherwise.
 set -eu
@@ -118,6 +120,17 @@ fi
 if ! arch_matches "$host" "$want" && [ -z "${CROSS_COMPILE:-}" ] && [ -z "${LLVM:-}" ]; then
 	fail "KDIR=$kdir is configured for $want but no cross compiler is set, so the host's gcc would be used.
   Set CROSS_COMPILE=$(cross_of "$want") (Debian: apt-get install gcc-$(cross_of "$want" | sed 's/-$//')), or LLVM=1 to build with clang"
+fi
+# The compiler must be the kind the tree was configured with: the
+# configuration holds compiler-specific flags (-fconserve-stack for gcc).
+if [ -n "${LLVM:-}" ] && grep -q '^CONFIG_CC_IS_GCC=y' "$config"; then
+	fail "LLVM=$LLVM, but KDIR=$kdir was configured with gcc (CONFIG_CC_IS_GCC=y), so clang would get gcc-only flags.
+  Drop LLVM=1 and set CROSS_COMPILE=$(cross_of "$want") (the tree's compiler: $(sed -n 's/^CONFIG_CC_VERSION_TEXT=//p' "$config")),
+  or configure and prepare the tree with LLVM=1 (make ARCH=$want LLVM=1 olddefconfig modules_prepare)"
+fi
+if [ -z "${LLVM:-}" ] && grep -q '^CONFIG_CC_IS_CLANG=y' "$config"; then
+	fail "KDIR=$kdir was configured with clang (CONFIG_CC_IS_CLANG=y: $(sed -n 's/^CONFIG_CC_VERSION_TEXT=//p' "$config")), so gcc cannot build modules for it.
+  Set LLVM=1 (with ARCH=$want; CROSS_COMPILE is optional), e.g.: make ARCH=$want LLVM=1 KDIR=$kdir"
 fi
 if [ -z "${LLVM:-}" ]; then
 	cc=${CROSS_COMPILE:-}gcc
