@@ -9,6 +9,7 @@
 #                 what to set, before kbuild
 #   t-help.sh     make help lists every target of every Makefile
 #   t-install.sh  make install / uninstall into a DESTDIR staging folder
+#   t-kernel-pin.sh  fetch-kernel.sh keeps one tree per pinned ABI
 #   t-readme.sh   README opens with the title, then the two commands
 #   t-accel.sh    guest runner: KVM probe fallback (fake hanging/failing
 #                 QEMU), cache, KXFER_ACCEL override, KXFER_GUEST
