@@ -11,10 +11,16 @@
 #
 # must give an aarch64 kxfer.ko for that kernel, static aarch64 binaries
 # and a tarball with exactly the expected members; dist.sh must refuse
-# mismatched parts; run-on-board.sh must parse and refuse this host under
+# mismatched parts; `make ARCH=arm64 [CROSS_COMPILE=...] LLVM=1 dist`
+# against a clang-configured tree (Debian's linux-source-6.1, Debian's
+# clang, prepared once in .cache/llvm-kdir) must give a clang-built module
+# and clang-built static aarch64 kxfer-bench with LLVM=1 in BUILD-INFO, and
+# the compiler/tree mix-ups must stop with exit 2; run-on-board.sh must parse and refuse this host under
 # dash, bash and busybox sh; and (unless --no-guest) the unpacked tarball
 # must run in the arm64 QEMU guest with busybox only: full run, non-root
-# refusal, already-loaded handling, --reload, and unloading on SIGTERM.
+# refusal, already-loaded handling, --reload, unloading on SIGTERM,
+# --progress for a kxfer-bench that has it, and the LLVM=1 tarball's
+# rebuild hint.
 # Prints TAP version 13 (plan at the end).
 #
 #   --flavour F   arm64 flavour of scripts/fetch-kernel.sh (default 6.1-arm64)
@@ -423,6 +429,7 @@ step() {	# step NAME command...
 loaded() { [ -d /sys/module/kxfer ] && echo yes || echo no; }
 
 step check sh ./run-on-board.sh --check-only
+./kxfer-bench --help 2>&1 | grep -c -- '--progress' >/out/steps/hasprogress
 
 grep -q '^nobody:' /etc/passwd 2>/dev/null ||
 	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
@@ -545,6 +552,15 @@ verdict full "guest: full run exits 0 and unloads the module" \
 verdict full "guest: the run prints the results folder and the scp + make plot commands" \
 	eval 'has full "Results: /out/results/full" && has full "scp -r " &&
 	      has full "make plot RESULTS=results/full"'
+
+if [ "$(cat "$st/hasprogress" 2>/dev/null || echo 0)" -gt 0 ]; then
+	verdict full "guest: the runner passes --progress to kxfer-bench, its progress lines reach the screen and bench.log" \
+		eval 'has full "running: .*kxfer-bench .*--progress" &&
+		      { ! has full "^progress: " ||
+		        grep -q "^progress: " "$gout/results/full/bench.log"; }'
+else
+	skip "guest: the runner passes --progress to kxfer-bench" "this kxfer-bench has no --progress option"
+fi
 
 res=$gout/results/full
 # shellcheck disable=SC2034 # used in the eval strings below
