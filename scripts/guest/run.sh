@@ -69,8 +69,8 @@ while [ $# -gt 0 ]; do
 	shift 2
 done
 [ -n "$flavour" ] || usage
-if [ "$probe_only" = 0 ]; then
-	[ -n "$payload" ] && [ -n "$out" ] || usage
+if [ "$probe_only" = 0 ] && { [ -z "$payload" ] || [ -z "$out" ]; }; then
+	usage
 fi
 case $timeout_s in ''|*[!0-9]*) note "--timeout wants whole seconds"; usage ;; esac
 case $mem in ''|*[!0-9]*) note "--mem wants MiB"; usage ;; esac
@@ -111,6 +111,7 @@ trap 'rm -rf "$work"' EXIT
 append="loglevel=1 panic=-1 oops=panic rdinit=/init log_buf_len=8M"
 append="$append rcupdate.rcu_cpu_stall_timeout=60 watchdog_thresh=30"
 # qemu_cmd ACCEL: the QEMU command line up to the kernel, in array qemu.
+# shellcheck disable=SC2054 # -M virt,gic-version=host is one argument
 qemu_cmd() {
 	case $QEMU_ARCH/$1 in
 	x86_64/tcg)	qemu=(qemu-system-x86_64 -accel tcg -cpu max) ;;

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154,SC2016 # tmp, top: set by run.sh; bash -c code takes $1...
 # Sourced by tests/host/run.sh.  The guest runner's choice of accelerator
 # (scripts/guest/run.sh --probe-accel), with a fake qemu-system-x86_64 on
 # PATH whose KVM boot hangs, fails or works, and a stand-in for /dev/kvm:

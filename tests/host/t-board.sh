@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154,SC2016 # tmp, top: set by run.sh; bash -c code takes $1...
 # Sourced by tests/host/run.sh.  run-on-board.sh shows progress through
 # its tee by passing --progress to kxfer-bench, but only to a kxfer-bench
 # whose --help offers it (older binaries must still work).  A fake board

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154,SC2016 # tmp, top: set by run.sh; bash -c code takes $1...
 # Sourced by tests/host/run.sh.  `make help` is made from the `## `
 # comments, so it lists every target the Makefiles declare .PHONY.
 

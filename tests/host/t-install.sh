@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154,SC2016 # tmp, top: set by run.sh; bash -c code takes $1...
 # Sourced by tests/host/run.sh.  make install / make uninstall into a
 # DESTDIR staging folder, from a scratch copy of the tree (the source
 # tree stays unbuilt), against the cached Debian 6.1-amd64 headers.

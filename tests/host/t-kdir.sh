@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154,SC2016 # tmp, top: set by run.sh; bash -c code takes $1...
 # Sourced by tests/host/run.sh.  `make module` checks KDIR and ARCH before
 # kbuild (scripts/check-kdir.sh): the mistakes end in exit 2 and a line
 # saying what to set, never in kbuild's compiler-flag errors.

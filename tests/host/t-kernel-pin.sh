@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154,SC2016 # tmp, top: set by run.sh; bash -c code takes $1...
 # Sourced by tests/host/run.sh.  scripts/fetch-kernel.sh keeps one tree
 # per pinned ABI: pinning KXFER_KVER_6_1 to another release must not
 # delete the tree a user built against.  A fake cache (KXFER_KERNEL_CACHE)

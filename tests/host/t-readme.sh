@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2154,SC2016 # tmp, top: set by run.sh; bash -c code takes $1...
 # Sourced by tests/host/run.sh.  README.md opens with its title, then the
 # two set-up commands, written so that they work as root on a fresh
 # machine, where there is no sudo.
