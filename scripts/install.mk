@@ -42,6 +42,8 @@ install: module tools ## module (modules_install + depmod), tools in PREFIX/bin,
 		$(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 $(KXFER_INST_TOP)/scripts/udev/$(KXFER_UDEV_RULE) \
 		$(DESTDIR)$(UDEVRULESDIR)/
+	@if [ -z "$(DESTDIR)" ] && command -v udevadm >/dev/null 2>&1; then \
+		udevadm control --reload 2>/dev/null || true; fi
 	@echo "installed kxfer for $(KXFER_KREL): modprobe kxfer buf_size=67108864; then $(PREFIX)/bin/kxfer-bench"
 	@echo "/dev/kxfer* access without root: groupadd --system kxfer; usermod -aG kxfer <user> (see docs/board-workflow.md)"
 
