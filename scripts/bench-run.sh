@@ -6,7 +6,8 @@
 # Builds the module, kxfer-bench and kxfer-mmapdump for a kernel flavour
 # (from private copies under .cache/bench-run/FLAVOUR, the source tree is
 # not written), gets static fio and hyperfine for the guest's architecture
-# (scripts/fetch-guest-tools.sh), boots the flavour under QEMU TCG with
+# (scripts/fetch-guest-tools.sh), boots the flavour under QEMU (KVM when it
+# works, else TCG: scripts/guest/run.sh) with
 # scripts/guest/bench-suite.sh as the payload, and turns what comes back
 # into results/<machine>-<kernel>-<date>/: bench.csv, bench.json, meta.txt,
 # fio/, hyperfine/, logs/, plots and report.md (scripts/plot.sh).
@@ -127,10 +128,14 @@ q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 guest_out=$build/out
 note "booting the guest; the suite takes a few minutes under TCG (timeout ${timeout_s}s)"
 set +e
+# The guest's "progress: ..." lines are shown as they come; all of the
+# runner's stderr goes to guest.err.
+KXFER_GUEST_LIVE=${KXFER_GUEST_LIVE:-progress} \
 scripts/guest/run.sh --flavour "$FLAVOUR" --payload "$payload" \
 	--out "$guest_out" --timeout "$timeout_s" --mem "$mem" \
-	>"$logs/guest.tap" 2>"$logs/guest.err"
-grc=$?
+	2>&1 >"$logs/guest.tap" | tee "$logs/guest.err" |
+	grep --line-buffered '^guest progress: ' >&2
+grc=${PIPESTATUS[0]}
 set -e
 cat "$logs/guest.tap"
 grep '^guest-run:' "$logs/guest.err" >&2 || true
@@ -164,7 +169,7 @@ cp "$logs/guest.err" "$dest/logs/guest-run.err"
 {
 	[ -f "$guest_out/meta.txt" ] && cat "$guest_out/meta.txt"
 	echo "host: $(uname -srm), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
-	echo "emulator: $("qemu-system-$QEMU_ARCH" --version | head -n1), TCG, -smp 2 -m $mem"
+	echo "emulator: $("qemu-system-$QEMU_ARCH" --version | head -n1), $(sed -n 's/^guest-run: accelerator: \([A-Z]*\).*/\1/p' "$logs/guest.err" | head -n 1), -smp 2 -m $mem"
 	echo "flavour: $FLAVOUR ($KVER)"
 	echo "source: $(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
 	echo "bench.csv, bench.json: written by kxfer-bench --merge in the guest (scripts/guest/bench-suite.sh)"

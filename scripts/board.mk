@@ -20,12 +20,12 @@ DIST_DIR ?= $(KXFER_BOARD_TOP)/dist
 
 # KDIR is passed on so the tarball is named after the kernel the module
 # was built against, and dist.sh can check that it really was.
-dist: module tools
+dist: module tools ## pack module + static tools for a board: dist/kxfer-VER-ARCH-KREL.tar.gz
 	$(KXFER_BOARD_TOP)/scripts/dist.sh --kdir "$(KDIR)" \
 		--version "$(KXFER_VERSION)" --out "$(DIST_DIR)"
 
-dkms-check:
+dkms-check: ## dkms.conf builds against the cached 6.1/6.12 headers (TAP)
 	$(KXFER_BOARD_TOP)/scripts/dkms-check.sh
 
-cross-check:
+cross-check: ## arm64 cross build (gcc and LLVM=1), make dist, board runner in a guest (TAP)
 	$(KXFER_BOARD_TOP)/scripts/cross-build-check.sh

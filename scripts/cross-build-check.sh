@@ -11,10 +11,16 @@
 #
 # must give an aarch64 kxfer.ko for that kernel, static aarch64 binaries
 # and a tarball with exactly the expected members; dist.sh must refuse
-# mismatched parts; run-on-board.sh must parse and refuse this host under
+# mismatched parts; `make ARCH=arm64 [CROSS_COMPILE=...] LLVM=1 dist`
+# against a clang-configured tree (Debian's linux-source-6.1, Debian's
+# clang, prepared once in .cache/llvm-kdir) must give a clang-built module
+# and clang-built static aarch64 kxfer-bench with LLVM=1 in BUILD-INFO, and
+# the compiler/tree mix-ups must stop with exit 2; run-on-board.sh must parse and refuse this host under
 # dash, bash and busybox sh; and (unless --no-guest) the unpacked tarball
 # must run in the arm64 QEMU guest with busybox only: full run, non-root
-# refusal, already-loaded handling, --reload, and unloading on SIGTERM.
+# refusal, already-loaded handling, --reload, unloading on SIGTERM,
+# --progress for a kxfer-bench that has it, and the LLVM=1 tarball's
+# rebuild hint.
 # Prints TAP version 13 (plan at the end).
 #
 #   --flavour F   arm64 flavour of scripts/fetch-kernel.sh (default 6.1-arm64)
@@ -156,15 +162,16 @@ fi
 expected="$name/BUILD-INFO.txt
 $name/README.md
 $name/SHA256SUMS
+$name/docs/benchmark-methods.md
 $name/include/uapi/linux/kxfer.h
 $name/kxfer-bench
 $name/kxfer.ko
 $name/run-on-board.sh"
 members=$(tar -tzf "$tarball" 2>/dev/null | grep -v '/$' | sort)
 if [ "$members" = "$expected" ]; then
-	ok "tarball holds exactly module, binary, runner, README, BUILD-INFO, SHA256SUMS, uapi header"
+	ok "tarball holds exactly module, binary, runner, README, BUILD-INFO, SHA256SUMS, uapi header, benchmark-methods.md"
 else
-	not_ok "tarball holds exactly module, binary, runner, README, BUILD-INFO, SHA256SUMS, uapi header"
+	not_ok "tarball holds exactly module, binary, runner, README, BUILD-INFO, SHA256SUMS, uapi header, benchmark-methods.md"
 	diff <(echo "$expected") <(echo "$members") | diag
 fi
 
@@ -237,6 +244,89 @@ dist_refuses "dist.sh refuses a CONFIG_MODVERSIONS tree without Module.symvers" 
 
 check "dist.sh wrote nothing when it refused" test ! -e "$tmp/neg" -o -z "$(ls -A "$tmp/neg" 2>/dev/null)"
 
+# ---- LLVM=1: kernels built with clang ----------------------------------
+
+# A clang-built arm64 kernel tree like a vendor's: Debian's linux-source-6.1
+# configured (defconfig) and prepared with Debian's clang, once, in
+# .cache/llvm-kdir.  Debian's own arm64 headers were made with gcc-12, so
+# they stand for the other case: LLVM=1 against them must be refused.
+prepare_llvm_kdir() {	# -> prints the tree's path
+	local d=$top/.cache/llvm-kdir/6.1-arm64 srctar=/usr/src/linux-source-6.1.tar.xz
+	if [ ! -f "$d/.kxfer-prepared" ]; then
+		[ -f "$srctar" ] || { echo "no $srctar (apt-get install linux-source-6.1)"; return 1; }
+		rm -rf "$d" && mkdir -p "$d" || return 1
+		tar -C "$d" --strip-components=1 -xJf "$srctar" &&
+		make -C "$d" ARCH=arm64 LLVM=1 defconfig &&
+		make -C "$d" ARCH=arm64 LLVM=1 -j2 modules_prepare &&
+		touch "$d/.kxfer-prepared" || return 1
+	fi >"$tmp/llvm-kdir.log" 2>&1
+	echo "$d"
+}
+
+if ! command -v clang >/dev/null || ! command -v ld.lld >/dev/null; then
+	not_ok "clang and ld.lld installed (apt-get install clang lld; scripts/install-deps.sh does)"
+elif ! lkdir=$(prepare_llvm_kdir); then
+	not_ok "clang-configured arm64 kernel tree from linux-source-6.1 (LLVM=1 defconfig modules_prepare)"
+	tail -n 20 "$tmp/llvm-kdir.log" | diag
+else
+	check "clang-configured arm64 kernel tree from linux-source-6.1 (CONFIG_CC_IS_CLANG=y)" \
+		grep -qx 'CONFIG_CC_IS_CLANG=y' "$lkdir/.config"
+	lkver=$("$top/scripts/kernel-release.sh" "$lkdir")
+	i=0
+	for vars in "ARCH=arm64 LLVM=1" "ARCH=arm64 CROSS_COMPILE=$CROSS LLVM=1"; do
+		i=$((i + 1))
+		ls=$tmp/src-llvm$i
+		mkdir -p "$ls"
+		tar -C "$src" --exclude=./dist --exclude='*.o' --exclude='*.ko' \
+			--exclude='.*.cmd' --exclude='./bench/.obj-*' \
+			--exclude=./bench/kxfer-bench --exclude=./bench/kxfer-mmapdump \
+			-cf - . | tar -C "$ls" -xf -
+		lname=kxfer-$version-arm64-$lkver
+		# shellcheck disable=SC2086 # $vars: several make variables
+		if make -C "$ls" -j2 $vars "KDIR=$lkdir" dist >"$tmp/llvm$i.log" 2>&1 &&
+		   [ -f "$ls/dist/$lname.tar.gz" ]; then
+			ok "make $vars KDIR=<clang tree> dist writes dist/$lname.tar.gz"
+		else
+			not_ok "make $vars KDIR=<clang tree> dist writes dist/$lname.tar.gz"
+			tail -n 20 "$tmp/llvm$i.log" | diag
+			continue
+		fi
+		lu=$tmp/llvm-unpack$i
+		mkdir -p "$lu"
+		tar -C "$lu" -xzf "$ls/dist/$lname.tar.gz"
+		lp=$lu/$lname
+		check "[$vars] tarball's kxfer.ko is AArch64, built by clang" \
+			bash -c '[ "$(LC_ALL=C readelf -h "$1" | sed -n "s/^ *Machine: *//p")" = AArch64 ] &&
+				 LC_ALL=C readelf -p .comment "$1" | grep -q "clang version"' _ "$lp/kxfer.ko"
+		check "[$vars] tarball's kxfer-bench: file(1) says ARM aarch64, statically linked; built by clang" \
+			bash -c 'file -b "$1" | grep -q "ARM aarch64.*statically linked" &&
+				 LC_ALL=C readelf -p .comment "$1" | grep -q "clang version"' _ "$lp/kxfer-bench"
+		check "[$vars] BUILD-INFO.txt: make_vars: $vars, compiler clang, uname_m aarch64" \
+			bash -c 'grep -qx "make_vars: $2" "$1" && grep -q "^compiler: .*clang" "$1" &&
+				 grep -qx "uname_m: aarch64" "$1"' _ "$lp/BUILD-INFO.txt" "$vars"
+		[ "$i" = 1 ] && llvm_tarball=$ls/dist/$lname.tar.gz
+	done
+
+	# The commonest mix-ups end in exit 2 and what to set, before kbuild.
+	out=$(make -C "$tmp/src-llvm1" ARCH=arm64 LLVM=1 "KDIR=$KDIR" module 2>&1)
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q "configured with gcc (CONFIG_CC_IS_GCC=y)" <<<"$out" &&
+	   grep -q "Drop LLVM=1 and set CROSS_COMPILE=$CROSS" <<<"$out"; then
+		ok "LLVM=1 against Debian's gcc-built arm64 headers: exit 2, says to drop LLVM=1 and set CROSS_COMPILE"
+	else
+		not_ok "LLVM=1 against Debian's gcc-built arm64 headers: exit 2, says to drop LLVM=1 and set CROSS_COMPILE (exit $rc)"
+		echo "$out" | tail -n 10 | diag
+	fi
+	out=$(make -C "$tmp/src-llvm1" ARCH=arm64 "CROSS_COMPILE=$CROSS" "KDIR=$lkdir" module 2>&1)
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q "configured with clang" <<<"$out" && grep -q "Set LLVM=1" <<<"$out"; then
+		ok "gcc against the clang-built tree: exit 2, says to set LLVM=1"
+	else
+		not_ok "gcc against the clang-built tree: exit 2, says to set LLVM=1 (exit $rc)"
+		echo "$out" | tail -n 10 | diag
+	fi
+fi
+
 # ---- run-on-board.sh under the host's shells -----------------------------
 
 for sh in dash bash "busybox sh"; do
@@ -301,6 +391,7 @@ step() {	# step NAME command...
 loaded() { [ -d /sys/module/kxfer ] && echo yes || echo no; }
 
 step check sh ./run-on-board.sh --check-only
+./kxfer-bench --help 2>&1 | grep -c -- '--progress' >/out/steps/hasprogress
 
 grep -q '^nobody:' /etc/passwd 2>/dev/null ||
 	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>/etc/passwd
@@ -358,6 +449,13 @@ echo $? >/out/steps/int.rc
 kill $killer 2>/dev/null
 loaded >/out/steps/int.loaded
 pidof kxfer-bench >/out/steps/int.pidof || true
+
+# The LLVM=1 tarball (built for another kernel): its rebuild hint must
+# carry LLVM=1.
+if [ -d /payload/llvm ]; then
+	mkdir -p /tmp/llvm && cd /tmp/llvm && tar xzf /payload/llvm/kxfer-*.tar.gz &&
+		cd kxfer-*/ && step llvmcheck sh ./run-on-board.sh --check-only
+fi
 exit 0
 EOF
 }
@@ -375,6 +473,10 @@ payload=$tmp/payload
 gout=$tmp/guest-out
 mkdir -p "$payload"
 cp "$tarball" "$payload/"
+if [ -n "${llvm_tarball:-}" ]; then
+	mkdir -p "$payload/llvm"
+	cp "$llvm_tarball" "$payload/llvm/"
+fi
 write_payload "$payload"
 "$top/scripts/guest/run.sh" --flavour "$flavour" --payload "$payload" \
 	--out "$gout" --timeout 900 >"$tmp/guest.log" 2>&1
@@ -412,6 +514,15 @@ verdict full "guest: full run exits 0 and unloads the module" \
 verdict full "guest: the run prints the results folder and the scp + make plot commands" \
 	eval 'has full "Results: /out/results/full" && has full "scp -r " &&
 	      has full "make plot RESULTS=results/full"'
+
+if [ "$(cat "$st/hasprogress" 2>/dev/null || echo 0)" -gt 0 ]; then
+	verdict full "guest: the runner passes --progress to kxfer-bench, its progress lines reach the screen and bench.log" \
+		eval 'has full "running: .*kxfer-bench .*--progress" &&
+		      { ! has full "^progress: " ||
+		        grep -q "^progress: " "$gout/results/full/bench.log"; }'
+else
+	skip "guest: the runner passes --progress to kxfer-bench" "this kxfer-bench has no --progress option"
+fi
 
 res=$gout/results/full
 # shellcheck disable=SC2034 # used in the eval strings below
@@ -488,5 +599,13 @@ verdict int "guest: Ctrl-C (SIGINT to the process group) stops the bench and unl
 	eval '[ "$(rc_of int)" = 130 ] && loaded_after int no &&
 	      [ ! -s "$st/int.pidof" ] && has int "kxfer unloaded" &&
 	      grep -qx "status: interrupted" "$gout/results/int/meta.txt"'
+
+if [ -n "${llvm_tarball:-}" ]; then
+	verdict llvmcheck "guest: the LLVM=1 tarball's rebuild hint carries LLVM=1" \
+		eval '[ "$(rc_of llvmcheck)" = 1 ] &&
+		      has llvmcheck "make ARCH=arm64 LLVM=1 KDIR=/path/to/kernel-$KVER dist"'
+else
+	not_ok "guest: the LLVM=1 tarball's rebuild hint carries LLVM=1 (no LLVM=1 tarball was built)"
+fi
 
 finish

@@ -3,7 +3,7 @@
 #
 # dist.sh: pack what a board needs into dist/kxfer-VERSION-ARCH-KREL.tar.gz
 # (module, static benchmark binaries, on-board runner, README, uapi
-# header).  `make dist` builds first and then calls this; it packs what is
+# header, docs/benchmark-methods.md).  `make dist` builds first and then calls this; it packs what is
 # already built and refuses anything that does not belong together: a
 # module built for another kernel than KDIR, or binaries for another CPU
 # or dynamically linked ones, would only fail later on the board.
@@ -57,20 +57,8 @@ fi
 [ -d "$kdir" ] || die "KDIR '$kdir' is not a directory; pass the kernel tree you built against (KDIR=...)"
 kdir=$(cd "$kdir" && pwd -P)
 
-# The release the module's vermagic carries.  utsrelease.h first: Debian's
-# header packages override KERNELRELEASE, so `make kernelrelease` and
-# include/config/kernel.release there say 6.1.NNN instead of 6.1.0-NN-arm64.
-kernel_release() {
-	f=$kdir/include/generated/utsrelease.h
-	if [ -f "$f" ]; then
-		sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$f"
-	elif [ -f "$kdir/include/config/kernel.release" ]; then
-		cat "$kdir/include/config/kernel.release"
-	else
-		make -s -C "$kdir" kernelrelease 2>/dev/null
-	fi
-}
-krel=$(kernel_release)
+# The release the module's vermagic carries.
+krel=$("$top/scripts/kernel-release.sh" "$kdir") || krel=
 [ -n "$krel" ] ||
 	die "cannot tell the kernel release of $kdir (no include/generated/utsrelease.h: run 'make modules_prepare' in the kernel tree)"
 
@@ -114,6 +102,9 @@ if grep -qx 'CONFIG_MODVERSIONS=y' "$kdir/include/config/auto.conf" 2>/dev/null 
   Build the kernel tree completely once (make Image modules, or the vendor SDK's kernel build), or copy Module.symvers from the build that made the board's kernel, then rebuild kxfer"
 fi
 
+# For the messages: the make variables of this build.
+make_hint=${ARCH:+ARCH=$ARCH }${CROSS_COMPILE:+CROSS_COMPILE=$CROSS_COMPILE }${LLVM:+LLVM=$LLVM }
+
 machine=$(elf_machine "$module")
 archs=$(arch_of_machine "$machine") ||
 	die "$module is for an unsupported CPU '$machine'"
@@ -123,7 +114,7 @@ for b in $bins; do
 	[ -f "$b" ] || die "$b not built; run 'make tools' with the same ARCH/CROSS_COMPILE"
 	bm=$(elf_machine "$b")
 	[ "$bm" = "$machine" ] ||
-		die "$b is for '$bm' but the module is for '$machine'; run 'make clean' and build both with the same CROSS_COMPILE"
+		die "$b is for '$bm' but the module is for '$machine'; run 'make clean' and build both in one make with the same ARCH/CROSS_COMPILE/LLVM (make ${make_hint}dist)"
 	# A dynamically linked binary needs the board's libc and loader,
 	# which are rarely the build host's; bench/Makefile links statically.
 	if LC_ALL=C readelf -l "$b" | grep -q 'Requesting program interpreter'; then
@@ -147,10 +138,14 @@ cp "$top/scripts/board/run-on-board.sh" "$pkg/run-on-board.sh"
 chmod 0755 "$pkg/run-on-board.sh"
 cp "$top/scripts/board/README-board.md" "$pkg/README.md"
 cp "$top/include/uapi/linux/kxfer.h" "$pkg/include/uapi/linux/kxfer.h"
+# kxfer-bench's messages point at it (exit codes, permissions).
+mkdir -p "$pkg/docs"
+cp "$top/docs/benchmark-methods.md" "$pkg/docs/benchmark-methods.md"
 
 # Read by run-on-board.sh (for its checks and meta.txt) and by people.
-# make_vars: how to make a matching build (the Makefile exports both).
-make_vars=${ARCH:+ARCH=$ARCH }${CROSS_COMPILE:+CROSS_COMPILE=$CROSS_COMPILE}
+# make_vars: how to make a matching build (the Makefile exports ARCH,
+# CROSS_COMPILE and LLVM; run-on-board.sh puts them in its rebuild hint).
+make_vars=${make_hint% }
 bin_names=
 for b in $bins; do
 	bin_names="$bin_names${bin_names:+ }$(basename "$b")"
@@ -165,7 +160,7 @@ build_host: $(uname -n)
 kernel_release: $krel
 vermagic: $modmagic
 kdir: $kdir
-make_vars: ${make_vars% }
+make_vars: $make_vars
 arch: $arch
 uname_m: $uname_m
 compiler: ${compiler:-unknown}

@@ -17,6 +17,12 @@
 #   KXFER_KVER_6_12=6.12.115+deb12   (applies to every 6.12 flavour)
 # An unpinned cache is used as it is, without asking apt; to move to a newer
 # ABI after apt-get update, remove .cache/kernels/FLAVOUR.
+#
+# Layout: .cache/kernels/FLAVOUR/{root,kver} is the unpinned tree (the
+# newest ABI when it was fetched); a pinned ABI that is not that one goes
+# to .cache/kernels/FLAVOUR/v/KVER/{root,kver}.  Pinning never deletes a
+# tree someone may have built against; remove old ones by hand.
+# KXFER_KERNEL_CACHE moves .cache/kernels (for the tests).
 set -euo pipefail
 
 die() { printf 'fetch-kernel: %s\n' "$*" >&2; exit 1; }
@@ -60,31 +66,49 @@ for tool in apt-cache apt-get dpkg dpkg-deb flock; do
 done
 
 top=$(cd "$(dirname "$0")/.." && pwd -P)
-cache=$top/.cache/kernels
+cache=${KXFER_KERNEL_CACHE:-$top/.cache/kernels}
 fdir=$cache/$flavour
-root=$fdir/root
-stamp=$fdir/kver
 mkdir -p "$cache"
 
 pin_var=KXFER_KVER_${series//./_}
 pin=${!pin_var:-}
 
+# use_tree DIR: root and stamp of the tree in DIR (FLAVOUR/ or FLAVOUR/v/KVER/).
+use_tree() {
+	tree=$1
+	root=$tree/root
+	stamp=$tree/kver
+}
+
 # The stamp (holding KVER) is written last, so its presence means a
 # complete unpack.  Paths are derived at print time, not stored, so the
 # cache stays valid when the repository is moved.
-cached_ok() {
-	[ -f "$stamp" ] || return 1
+tree_ok() {	# DIR [KVER]: a complete tree, of KVER if given
 	local kver
-	kver=$(cat "$stamp")
+	[ -f "$1/kver" ] || return 1
+	kver=$(cat "$1/kver")
+	[ -z "${2:-}" ] || [ "$kver" = "$2" ] || return 1
+	[ -f "$1/root/boot/vmlinuz-$kver" ] &&
+		[ -f "$1/root/usr/src/linux-headers-$kver/Makefile" ]
+}
+
+# cached_ok: selects (use_tree) the cached tree this call wants, if any.
+# Pinned: the unpinned tree when it is that ABI, else FLAVOUR/v/KVER.
+# Unpinned: FLAVOUR itself, unless an older version of this script left a
+# pinned tree there (marked by FLAVOUR/pinned).
+cached_ok() {
 	if [ -n "$pin" ]; then
-		[ "$kver" = "$pin-$variant" ] || return 1
+		if tree_ok "$fdir" "$pin-$variant"; then
+			use_tree "$fdir"
+		elif tree_ok "$fdir/v/$pin-$variant" "$pin-$variant"; then
+			use_tree "$fdir/v/$pin-$variant"
+		else
+			return 1
+		fi
 	else
-		# A cache made under a pin goes back to the newest ABI when
-		# the pin is dropped.
-		[ ! -s "$fdir/pinned" ] || return 1
+		[ ! -s "$fdir/pinned" ] && tree_ok "$fdir" || return 1
+		use_tree "$fdir"
 	fi
-	[ -f "$root/boot/vmlinuz-$kver" ] &&
-		[ -f "$root/usr/src/linux-headers-$kver/Makefile" ]
 }
 
 print_env() {
@@ -197,16 +221,28 @@ done < <(find "$tmp/root" -type l -lname '/*')
 depmod -b "$tmp/root" "$kver" ||
 	die "depmod failed on the unpacked modules of $kver"
 
-# Publish: replace any older unpack of this flavour.
+# Publish.  A pinned ABI gets its own folder; the unpinned tree is only
+# replaced by an unpinned fetch (the newest ABI), after a tree that an
+# older version of this script left there under a pin is moved aside.
 [ -f "$tmp/root/boot/vmlinuz-$kver" ] || die "image package has no boot/vmlinuz-$kver"
-rm -rf "$root" "$stamp"
-mkdir -p "$fdir"
-mv "$tmp/root" "$root"
 if [ -n "$pin" ]; then
-	printf '%s\n' "$pin" >"$fdir/pinned"
+	use_tree "$fdir/v/$kver"
 else
+	if [ -s "$fdir/pinned" ] && tree_ok "$fdir"; then
+		old=$(cat "$fdir/kver")
+		if [ ! -e "$fdir/v/$old" ]; then
+			mkdir -p "$fdir/v/$old"
+			mv "$fdir/root" "$fdir/v/$old/root"
+			cp "$fdir/kver" "$fdir/v/$old/kver"
+			note "$flavour: kept the pinned $old in $fdir/v/$old"
+		fi
+	fi
 	rm -f "$fdir/pinned"
+	use_tree "$fdir"
 fi
+rm -rf "$root" "$stamp"
+mkdir -p "$tree"
+mv "$tmp/root" "$root"
 printf '%s\n' "$kver" >"$stamp.tmp"
 mv "$stamp.tmp" "$stamp"
 note "$flavour: ready in $root"

@@ -16,6 +16,8 @@ packages=(
 	# build: module (Debian's headers run gcc-12), bench, cross tools
 	make gcc gcc-12 libc6-dev bc flex bison libelf-dev kmod dkms
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	# LLVM=1 builds (clang-built vendor kernels): clang and ld.lld
+	clang lld
 	# 32-bit x86 test binary for the driver's compat_ioctl path
 	gcc-i686-linux-gnu libc6-dev-i386-cross
 	# 6.12 headers ship vmlinux, so modules get BTF: needs pahole

@@ -21,22 +21,22 @@ KXFER_PIPE_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 FLAVOUR ?= 6.1-amd64
 .PHONY: bench plot compare pipeline-check
 
-bench:
+bench: ## benchmark suite in a QEMU guest (FLAVOUR=6.1-amd64) -> results/<run>/ with plots
 	FLAVOUR="$(FLAVOUR)" $(KXFER_PIPE_TOP)/scripts/bench-run.sh
 
-plot:
+plot: ## plots + report.md of one results folder (RESULTS=DIR [OUT=DIR])
 	@if [ -z "$(RESULTS)" ]; then \
 		echo "usage: make plot RESULTS=results/<folder> [OUT=dir]" >&2; \
 		exit 2; \
 	fi
 	$(KXFER_PIPE_TOP)/scripts/plot.sh "$(RESULTS)" $(if $(OUT),"$(OUT)")
 
-compare:
+compare: ## overlay several results folders (RESULTS="DIR1 DIR2" [OUT=DIR])
 	@if [ -z "$(RESULTS)" ]; then \
 		echo 'usage: make compare RESULTS="DIR1 DIR2 ..." [OUT=dir]' >&2; \
 		exit 2; \
 	fi
 	$(KXFER_PIPE_TOP)/scripts/compare.sh $(if $(OUT),-o "$(OUT)") $(RESULTS)
 
-pipeline-check:
+pipeline-check: ## plot/report/compare of the committed fixture (TAP)
 	$(KXFER_PIPE_TOP)/tests/pipeline/run.sh

@@ -22,6 +22,8 @@
 #   8. scripts/dkms-check.sh: dkms.conf builds against 6.1 and 6.12 headers
 #   9. scripts/cross-build-check.sh: arm64 cross build, make dist, and the
 #      on-board runner under busybox in an arm64 guest
+#  10. tests/host/run.sh: user journeys without a guest (KDIR/ARCH checks,
+#      make help/install/uninstall, README, KVM probe fallback, runner)
 #
 # Environment:
 #   KXFER_FLAVOURS        flavours for stage 6 (default: all five,
@@ -353,6 +355,7 @@ main() {
 	run_stage pipeline tests/pipeline/run.sh
 	run_stage dkms scripts/dkms-check.sh
 	run_stage cross-build scripts/cross-build-check.sh
+	run_stage host-journeys tests/host/run.sh
 
 	local all pass fail skip
 	all=$(cat "${tap_files[@]}")

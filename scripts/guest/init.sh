@@ -28,11 +28,13 @@ mount -t tmpfs tmpfs /tmp
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 
 # Written by mkinitramfs.sh: KXFER_TOKEN, KXFER_FLAVOUR, KXFER_KVER,
-# KXFER_PRELOAD (dependency modules of the payload's .ko files, in order).
+# KXFER_GUEST, KXFER_PRELOAD (dependency modules of the payload's .ko
+# files, in order).
 . /etc/kxfer-guest.conf
 export KXFER_FLAVOUR KXFER_KVER
-# Tells payloads they run in the emulated test guest.
-export KXFER_GUEST=qemu-tcg
+# Tells payloads they run in the QEMU test guest, and how: qemu-tcg
+# (emulated) or qemu-kvm (hardware virtualisation), chosen by run.sh.
+export KXFER_GUEST="${KXFER_GUEST:-qemu-tcg}"
 
 # Only emergencies on the console: kernel chatter must not interleave with
 # the archive.  Oopses raise the level themselves, and end in a panic.

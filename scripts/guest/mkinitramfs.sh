@@ -2,18 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkinitramfs.sh --busybox BB --payload DIR --moddir MODDIR --kver KVER
-#                --flavour F --token T --out FILE
+#                --flavour F --token T [--guest qemu-tcg|qemu-kvm] --out FILE
 #
 # Build the uncompressed cpio initramfs of the test guest: a static busybox,
 # init.sh as /init, the payload folder as /payload, and the in-tree modules
 # that the payload's .ko files depend on (decompressed, because busybox
 # insmod cannot read .ko.xz/.ko.zst), loaded by /init before the payload
 # runs.  Uncompressed because decompressing under TCG costs boot time.
+# --guest is what payloads see as KXFER_GUEST (default qemu-tcg).
 set -euo pipefail
 
 die() { printf 'mkinitramfs: %s\n' "$*" >&2; exit 1; }
 
-bb='' payload='' moddir='' kver='' flavour='' token='' out=''
+bb='' payload='' moddir='' kver='' flavour='' token='' out='' guest=qemu-tcg
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "option $1 needs a value"
 	case $1 in
@@ -23,6 +24,7 @@ while [ $# -gt 0 ]; do
 	--kver) kver=$2 ;;
 	--flavour) flavour=$2 ;;
 	--token) token=$2 ;;
+	--guest) guest=$2 ;;
 	--out) out=$2 ;;
 	*) die "unknown argument '$1'" ;;
 	esac
@@ -31,6 +33,7 @@ done
 for v in bb payload moddir kver flavour token out; do
 	[ -n "${!v}" ] || die "missing --$v (see the header of $0)"
 done
+case $guest in qemu-tcg|qemu-kvm) ;; *) die "--guest must be qemu-tcg or qemu-kvm, not '$guest'" ;; esac
 [ -x "$bb" ] || die "busybox '$bb' is not executable"
 [ -f "$payload/run.sh" ] || die "payload '$payload' has no run.sh"
 [ -f "$moddir/modules.dep" ] || die "no modules.dep in '$moddir'"
@@ -139,6 +142,7 @@ done
 cat >"$stage/etc/kxfer-guest.conf" <<EOF
 KXFER_TOKEN='$token'
 KXFER_FLAVOUR='$flavour'
+KXFER_GUEST='$guest'
 KXFER_KVER='$kver'
 KXFER_PRELOAD='${preload[*]}'
 EOF

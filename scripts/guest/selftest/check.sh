@@ -6,7 +6,8 @@
 # Self-test of the guest runner (scripts/guest/run.sh), as TAP: boots the
 # smoke payload next to this script on each flavour and checks what came
 # back (exit status, stdout = the payload's TAP only, stderr apart, /out
-# files byte-exact, dmesg, page size), then checks on the first flavour
+# files byte-exact, dmesg, page size, KXFER_GUEST naming the accelerator
+# the runner chose, progress lines shown live), then checks on the first flavour
 # that a failing payload's exit status reaches the caller, that a kernel
 # crash inside the payload fails the run and is not retried, that a guest
 # which never starts the payload is retried once and then fails, and that
@@ -33,23 +34,25 @@ t() {		# description command...
 }
 
 echo "TAP version 13"
-echo "1..$(($# * 7 + 5))"
+echo "1..$(($# * 9 + 5))"
 
 bytes=$work/bytes.ref
 for ((i = 0; i < 256; i++)); do printf "\\$(printf %o $i)"; done >"$bytes"
 
 for f in "$@"; do
 	o=$work/$f
-	"$runner" --flavour "$f" --payload "$here" --out "$o/out" \
-		>"$o.stdout" 2>"$o.stderr"
+	KXFER_GUEST_LIVE=progress "$runner" --flavour "$f" --payload "$here" \
+		--out "$o/out" >"$o.stdout" 2>"$o.stderr"
 	rc=$?
-	sed 's/^/# /' "$o.stderr" | grep '^# guest-run: .*\(guest boot\|FAIL\)'
+	sed 's/^/# /' "$o.stderr" | grep '^# guest-run: .*\(guest boot\|FAIL\|accelerator\)'
+	accel=$(sed -n 's/^guest-run: accelerator: \(KVM\|TCG\).*/\1/p' "$o.stderr" |
+		tr 'A-Z' 'a-z')
 	kver=$(sed -n 's/^ok 4 - kernel is //p' "$o.stdout")
 	case $f in *-16k) page=16384 ;; *) page=4096 ;; esac
 
 	t "[$f] runner exits 0 for a passing payload" [ "$rc" = 0 ]
-	t "[$f] stdout is the payload's TAP (4 passes, no markers)" \
-		bash -c "[ \$(grep -c '^ok ' '$o.stdout') = 4 ] &&
+	t "[$f] stdout is the payload's TAP (5 passes, no markers)" \
+		bash -c "[ \$(grep -c '^ok ' '$o.stdout') = 5 ] &&
 			! grep -q 'KXFER' '$o.stdout'"
 	t "[$f] payload stderr comes back on stderr only" \
 		bash -c "grep -qx 'selftest: this line goes to stderr' '$o.stderr' &&
@@ -62,6 +65,13 @@ for f in "$@"; do
 			[ -s '$o/out/console.log' ]"
 	t "[$f] guest has 2 CPUs" grep -qx 2 "$o/out/nproc.txt"
 	t "[$f] guest page size is $page" grep -qx "$page" "$o/out/page_size.txt"
+	t "[$f] payload sees KXFER_GUEST=qemu-$accel, the accelerator the runner reported" \
+		bash -c "[ -n '$accel' ] && grep -qx 'qemu-$accel' '$o/out/guest.txt'"
+	# Live: before the payload's stderr, which comes back at the end.
+	t "[$f] KXFER_GUEST_LIVE=progress shows the progress line while the guest runs" \
+		bash -c "live=\$(grep -n -m1 '^guest progress: 1/1 points' '$o.stderr' | cut -d: -f1) &&
+			late=\$(grep -n -m1 '^progress: 1/1 points' '$o.stderr' | cut -d: -f1) &&
+			[ \"\$live\" -lt \"\$late\" ]"
 done
 
 # A payload failing with status 3 must make the runner exit 3.

@@ -8,7 +8,7 @@
 set -eu
 
 echo "TAP version 13"
-echo "1..4"
+echo "1..5"
 
 n=0
 check() {	# description, command...
@@ -26,8 +26,13 @@ check "running as root" test "$(id -u)" = 0
 check "working directory is /out" test "$(pwd)" = /out
 check "payload is at /payload" test -f /payload/run.sh
 check "kernel is $KXFER_KVER" test "$(uname -r)" = "$KXFER_KVER"
+check "guest kind (accelerator) is qemu-tcg or qemu-kvm: $KXFER_GUEST" \
+	test "$KXFER_GUEST" = qemu-tcg -o "$KXFER_GUEST" = qemu-kvm
+echo "$KXFER_GUEST" >guest.txt
 
 echo "selftest: this line goes to stderr" >&2
+# Shown while the guest runs with KXFER_GUEST_LIVE=progress.
+echo "progress: 1/1 points, 0 s elapsed, ~0 s left" >&2
 mkdir -p sub
 uname -a >sub/uname.txt
 getconf PAGESIZE >page_size.txt 2>/dev/null ||
