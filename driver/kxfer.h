@@ -32,6 +32,8 @@
 #include <linux/types.h>
 #include <linux/kxfer.h>
 
+#include "kxfer_stream.h"
+
 #define KXFER_MAX_DEVS		32
 #define KXFER_MAX_BUF_SIZE	((u64)SZ_1G)
 
@@ -72,6 +74,7 @@ struct kxfer_dev {
 	struct kxfer_buf buf;
 	atomic_t nr_mappings;		/* live VMAs; non-zero pins buf */
 	struct kxfer_pcpu_stats __percpu *stats;
+	struct kxfer_stream stream;	/* kxfer_stream.c */
 };
 
 /* Per open file: the work mode applied to every transfer on it. */
@@ -81,6 +84,7 @@ struct kxfer_file {
 	u32 seed;
 	u32 last_csum;
 	u32 cache;		/* KXFER_CACHE_* of its mappings */
+	bool stream_io;		/* did read()/write() on a stream */
 };
 
 static inline struct kxfer_dev *to_kxfer_dev(struct device *dev)
@@ -120,6 +124,7 @@ void kxfer_work_produce(const struct kxfer_file *kf, void *kaddr, u64 offset,
 			size_t len);
 u32 kxfer_work_csum(const struct kxfer_file *kf, u32 crc, const void *kaddr,
 		    size_t len);
+void kxfer_work_fill(void *kaddr, u64 offset, size_t len, u32 seed);
 
 /* kxfer_file.c */
 extern const struct file_operations kxfer_fops;

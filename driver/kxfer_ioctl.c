@@ -16,7 +16,7 @@
 			 KXFER_FEAT_CHECKSUM | KXFER_FEAT_FILL | \
 			 KXFER_FEAT_RESIZE | KXFER_FEAT_STATS | \
 			 KXFER_FEAT_BACKINGS | KXFER_FEAT_CACHE | \
-			 KXFER_FEAT_SYNC)
+			 KXFER_FEAT_SYNC | KXFER_FEAT_STREAM)
 
 static long kxfer_ioctl_info(struct kxfer_dev *kd, void __user *argp)
 {
@@ -169,10 +169,17 @@ static long kxfer_ioctl_sync(struct kxfer_dev *kd, void __user *argp,
 static long kxfer_ioctl_resize(struct kxfer_dev *kd, void __user *argp)
 {
 	struct kxfer_resize req;
+	long ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
 		return -EFAULT;
-	return kxfer_resize(kd, &req);
+	/* A running stream uses the buffer without buf_sem. */
+	ret = kxfer_stream_hold_idle(kd);
+	if (ret)
+		return ret;
+	ret = kxfer_resize(kd, &req);
+	kxfer_stream_unhold(kd);
+	return ret;
 }
 
 /*
@@ -241,6 +248,8 @@ long kxfer_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case KXFER_IOC_SYNC_FOR_DEVICE:
 		return kxfer_ioctl_sync(kf->kd, argp, false);
 	default:
+		if (kxfer_stream_is_ioctl(cmd))
+			return kxfer_stream_ioctl(file, cmd, argp);
 		return -ENOTTY;
 	}
 }

@@ -62,6 +62,7 @@ static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 	init_rwsem(&kd->buf_sem);
 	mutex_init(&kd->map_lock);
 	atomic_set(&kd->nr_mappings, 0);
+	kxfer_stream_init(kd);
 
 	kd->stats = alloc_percpu(struct kxfer_pcpu_stats);
 	if (!kd->stats) {
@@ -113,6 +114,7 @@ put_dev:
 static void kxfer_dev_destroy(struct kxfer_dev *kd)
 {
 	cdev_device_del(&kd->cdev, &kd->dev);
+	kxfer_stream_exit(kd);
 	put_device(&kd->dev);
 }
 

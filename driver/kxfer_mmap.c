@@ -80,6 +80,9 @@ int kxfer_mmap(struct file *file, struct vm_area_struct *vma)
 	unsigned long nr_pages;
 	int ret = 0;
 
+	if (kxfer_stream_is_ring_map(vma))
+		return kxfer_stream_mmap_ring(kd, vma);
+
 	/*
 	 * A private writable mapping would quietly COW the buffer's pages
 	 * and the kernel would never see what user space wrote.
