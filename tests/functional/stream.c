@@ -611,7 +611,7 @@ TEST(stream_ring_capture_in_order)
 	stop(fd);
 	kxt_diag("%d polls for 500 blocks", polls);
 	EXPECT_EQ(st.overruns, 0u);
-	EXPECT_EQ(st.delivered, 500u);
+	EXPECT_EQ(st.delivered, tail);	/* the last batch may pass 500 */
 	EXPECT_GT(polls, 0);
 }
 
