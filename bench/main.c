@@ -27,6 +27,7 @@
 #include "pmdprobe.h"
 #include "runner.h"
 #include "sizes.h"
+#include "stream/stream.h"
 #include "sysinfo.h"
 #include "timing.h"
 
@@ -450,6 +451,9 @@ int main(int argc, char **argv)
 	FILE *out = stdout;
 	int ret = EXIT_RUN;
 
+	/* The streaming sweep has options and outputs of its own. */
+	if (argc > 1 && !strcmp(argv[1], "--stream"))
+		return kx_stream_main(argc - 1, argv + 1);
 	if (kx_parse_options(argc, argv, &o))
 		return EXIT_USAGE;
 	if (o.help) {

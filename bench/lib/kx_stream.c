@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
-#include <time.h>
 
 #include "kx_crc32c.h"
 #include "kx_pattern.h"
@@ -42,14 +41,5 @@ void kx_stream_fill(void *blk, uint32_t block_size, uint64_t seq)
 
 	kx_pattern_fill(payload, 0, len, (uint32_t)seq);
 	hdr.crc = kx_crc32c(KX_CRC32C_INIT, payload, len);
-	hdr.time_ns = kx_stream_now_ns();
 	memcpy(blk, &hdr, sizeof(hdr));
-}
-
-uint64_t kx_stream_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }

@@ -25,7 +25,7 @@ enum kx_stream_verdict {
 enum kx_stream_verdict kx_stream_check(const void *blk, uint32_t block_size);
 const char *kx_stream_verdict_name(enum kx_stream_verdict v);
 
-/* Writes a valid sink block with this seq. */
+/* Writes a valid sink block with this seq (time_ns 0: the sink ignores it). */
 void kx_stream_fill(void *blk, uint32_t block_size, uint64_t seq);
 
 /* The ring's index protocol, the user-space half of the kernel's. */
@@ -38,8 +38,5 @@ static inline void kx_ring_store(uint32_t *idx, uint32_t v)
 {
 	__atomic_store_n(idx, v, __ATOMIC_RELEASE);
 }
-
-/* CLOCK_MONOTONIC in ns, the timebase of kxfer_stream_hdr.time_ns. */
-uint64_t kx_stream_now_ns(void);
 
 #endif
