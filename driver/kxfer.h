@@ -4,19 +4,32 @@
  *
  * Locking, outermost first:
  *
+ *   resize_lock (mutex)     serialises RESIZE: only RESIZE replaces the
+ *                           buffer, so under it kd->buf is stable.
  *   buf_sem (rw_semaphore)  read: every transfer that touches the buffer
- *                           (read/write/iter/SUBMIT/FETCH/INFO);
- *                           write: RESIZE while it replaces the buffer.
+ *                           (read/write/iter/SUBMIT/FETCH/SYNC/INFO, sysfs);
+ *                           write: RESIZE while it copies and publishes.
  *   mmap_lock (the mm's)    taken by page faults inside copy_{to,from}_user
  *                           while buf_sem is held for read.
- *   map_lock (mutex)        mmap() setup (called under mmap_lock) against
- *                           RESIZE's check that no mapping exists; also
- *                           serialises the inode's i_size updates.
+ *   kxfer_srcu (SRCU)       mmap() and the fault handler, which run under
+ *                           mmap_lock and so may never take buf_sem (that
+ *                           would order mmap_lock before buf_sem, the
+ *                           reverse of a read() that faults).
  *
- * mmap() must therefore never take buf_sem: that would order mmap_lock
- * before buf_sem, the reverse of a read() that faults.  A live mapping
- * pins the buffer instead: RESIZE refuses while nr_mappings != 0, so the
- * fault handler may use kd->buf without any lock.
+ * Buffer lifetime: kd->buf is published with rcu_assign_pointer() under
+ * buf_sem (write).  A buffer is reference counted (struct kxfer_buf.ref):
+ * the device holds one reference to its current buffer, and each dma* VMA
+ * one to the buffer it maps.  RESIZE publishes the new buffer, waits for
+ * every SRCU reader that may still see the old one (synchronize_srcu()),
+ * zaps every page table entry of the device's mappings
+ * (unmap_mapping_range() on kd->inode's address space) and only then
+ * drops the device's reference.  So the fault handler, which inserts the
+ * page inside its SRCU section, can never install a page of a buffer
+ * after that buffer was revoked, and nothing user space can reach is ever
+ * freed under it: page-backed (vmalloc, pages) buffers are faulted in
+ * from the current buffer only, pages pinned by get_user_pages() survive
+ * by their own refcount, dma* mappings keep their buffer until munmap(),
+ * and shmem mappings are mappings of the shmem file, which they hold.
  */
 #ifndef _KXFER_H
 #define _KXFER_H
@@ -25,10 +38,13 @@
 #include <linux/cdev.h>
 #include <linux/device.h>
 #include <linux/dma-direction.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/rwsem.h>
 #include <linux/sizes.h>
+#include <linux/srcu.h>
 #include <linux/types.h>
 #include <linux/kxfer.h>
 
@@ -37,27 +53,35 @@
 #define KXFER_MAX_DEVS		32
 #define KXFER_MAX_BUF_SIZE	((u64)SZ_1G)
 
+/* The driver's version, as modinfo shows it: the ABI it implements. */
+#define KXFER_DRIVER_VERSION	"4.0"
+
 /*
- * Long transfers are cut into chunks so that a 1 GiB read can be
- * interrupted and does not hog the CPU; a chunk is large enough that the
- * extra loop iteration is invisible in the measurements.
+ * Long transfers, copies and cache maintenance are cut into chunks so that
+ * a 1 GiB operation can be interrupted and does not hog the CPU; a chunk
+ * is large enough that the extra loop iteration is invisible in the
+ * measurements.
  */
 #define KXFER_CHUNK		SZ_1M
 
+struct kxfer_dev;
+
 /*
- * The buffer and its DMA view.  vmalloc and pages buffers are mapped for
- * streaming DMA to the kxfer device once, when allocated, so that the
- * SYNC ioctls can do cache maintenance with the DMA API: one mapping per
- * page for vmalloc, one for the whole contiguous pages buffer.  A dma
- * buffer is coherent and needs none.
+ * One buffer.  @vaddr is the kernel's view of all backings: the vmalloc
+ * area, the linear map of the pages or dma-noncoherent block, the DMA
+ * API's mapping of dma and dma-wc memory, or a vmap() of the shmem file's
+ * pinned pages.
  */
 struct kxfer_buf {
+	struct kref ref;
+	struct kxfer_dev *kd;
 	void *vaddr;
 	size_t size;		/* bytes, multiple of PAGE_SIZE */
 	u32 backing;		/* KXFER_BACKING_* */
-	dma_addr_t dma;		/* pages: whole buffer; dma: coherent handle */
-	dma_addr_t *page_dma;	/* vmalloc: one per page */
-	bool huge;		/* pages: one folio of PMD order */
+	dma_addr_t dma;		/* dma*: the DMA API's handle */
+	struct page *dma_page;	/* dma-noncoherent: dma_alloc_pages() */
+	struct file *shmem;	/* shmem: the file (a reference) */
+	struct page **pages;	/* shmem: pinned pages behind @vaddr */
 };
 
 struct kxfer_pcpu_stats {
@@ -68,11 +92,16 @@ struct kxfer_pcpu_stats {
 struct kxfer_dev {
 	struct device dev;
 	struct cdev cdev;
-	struct inode *inode;		/* f_mapping of its files; i_size */
+	/*
+	 * f_mapping of every open file: the one address space that holds
+	 * all of the device's mappings, so that RESIZE can revoke them
+	 * (as /dev/mem's devmem_inode does).
+	 */
+	struct inode *inode;
+	struct mutex resize_lock;	/* see "Locking" above */
 	struct rw_semaphore buf_sem;	/* see "Locking" above */
-	struct mutex map_lock;		/* see "Locking" above */
-	struct kxfer_buf buf;
-	atomic_t nr_mappings;		/* live VMAs; non-zero pins buf */
+	struct kxfer_buf __rcu *buf;	/* see "Buffer lifetime" above */
+	atomic_t nr_mappings;		/* live VMAs but shmem ones */
 	struct kxfer_pcpu_stats __percpu *stats;
 	struct kxfer_stream stream;	/* kxfer_stream.c */
 };
@@ -83,13 +112,20 @@ struct kxfer_file {
 	u32 work;
 	u32 seed;
 	u32 last_csum;
-	u32 cache;		/* KXFER_CACHE_* of its mappings */
 	bool stream_io;		/* did read()/write() on a stream */
 };
 
 static inline struct kxfer_dev *to_kxfer_dev(struct device *dev)
 {
 	return container_of(dev, struct kxfer_dev, dev);
+}
+
+/* The current buffer, for holders of buf_sem or resize_lock. */
+static inline struct kxfer_buf *kxfer_cur_buf(struct kxfer_dev *kd)
+{
+	return rcu_dereference_protected(kd->buf,
+					 lockdep_is_held(&kd->buf_sem) ||
+					 lockdep_is_held(&kd->resize_lock));
 }
 
 static inline void kxfer_count(struct kxfer_dev *kd, unsigned int path,
@@ -103,14 +139,26 @@ static inline void kxfer_count(struct kxfer_dev *kd, unsigned int path,
 const char *kxfer_backing_name(u32 backing);
 int kxfer_backing_parse(const char *name);
 u64 kxfer_backing_max_size(u32 backing);
-int kxfer_buf_alloc(struct kxfer_dev *kd, struct kxfer_buf *buf, u64 size,
-		    u32 backing);
-void kxfer_buf_free(struct kxfer_dev *kd, struct kxfer_buf *buf);
-struct page *kxfer_buf_page(const struct kxfer_buf *buf, pgoff_t pgoff);
+struct kxfer_buf *kxfer_buf_alloc(struct kxfer_dev *kd, u64 size,
+				  u32 backing);
+struct kxfer_buf *kxfer_buf_reshape(struct kxfer_buf *old, u64 size);
+void kxfer_buf_put(struct kxfer_buf *buf);
+void kxfer_buf_revoke(struct kxfer_buf *buf);
 u32 kxfer_buf_huge_size(const struct kxfer_buf *buf);
-void kxfer_buf_sync(struct kxfer_dev *kd, struct kxfer_buf *buf, u64 offset,
-		    u64 len, enum dma_data_direction dir, bool for_cpu);
-int kxfer_resize(struct kxfer_dev *kd, const struct kxfer_resize *req);
+int kxfer_buf_sync(struct kxfer_buf *buf, u64 offset, u64 len,
+		   enum dma_data_direction dir, bool for_cpu);
+
+/* kxfer_shmem.c */
+int kxfer_shmem_init(void);
+void kxfer_shmem_exit(void);
+bool kxfer_shmem_huge(void);
+int kxfer_shmem_alloc(struct kxfer_buf *buf);
+void kxfer_shmem_free(struct kxfer_buf *buf);
+void kxfer_shmem_revoke(struct kxfer_buf *buf);
+int kxfer_shmem_resize(struct kxfer_buf *old, struct kxfer_buf *nbuf);
+
+/* kxfer_resize.c */
+long kxfer_ioctl_resize(struct kxfer_dev *kd, void __user *argp);
 
 /* kxfer_inode.c */
 int kxfer_inode_init(void);
@@ -131,10 +179,17 @@ extern const struct file_operations kxfer_fops;
 
 /* kxfer_mmap.c */
 int kxfer_mmap(struct file *file, struct vm_area_struct *vma);
+void kxfer_revoke_mappings(struct kxfer_dev *kd);
 
 /* kxfer_ioctl.c */
 long kxfer_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+/* kxfer_stats.c */
 void kxfer_stats_sum(struct kxfer_dev *kd, struct kxfer_stats *st);
+void kxfer_stats_reset(struct kxfer_dev *kd);
+long kxfer_ioctl_get_stats(struct kxfer_dev *kd, void __user *argp);
+void kxfer_stats_init(void);
+extern const struct attribute_group kxfer_stat_group;
 
 /* kxfer_sysfs.c */
 extern const struct attribute_group *kxfer_dev_groups[];

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The device buffer: the three backings, page lookup for the fault
- * handler, cache maintenance through the DMA API, and RESIZE.
+ * The device buffer: its six backings, each from the allocator made for
+ * it, the buffer's reference count, and the ownership transfers of the
+ * dma-noncoherent backing.  Nothing is ever mapped for streaming DMA, so
+ * nothing is bounced (swiotlb) and no cache maintenance is played on
+ * memory the DMA API does not own.
  */
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/vmalloc.h>
 
@@ -16,27 +20,24 @@
 #include "kxfer_compat.h"
 
 /*
- * Zeroed so that no stale kernel data can reach user space; NOWARN and
- * RETRY_MAYFAIL because a size the machine cannot hold is a user error to
- * report with -ENOMEM, not a reason for an allocation splat or the OOM
- * killer.
+ * Charged to the memory cgroup of the task that asks for the buffer (user
+ * space decides its size); zeroed so that no stale kernel data can reach
+ * user space; NOWARN and RETRY_MAYFAIL because a size the machine cannot
+ * hold is a user error to report with -ENOMEM, not a reason for an
+ * allocation splat or the OOM killer.  CMA allocations of the dma*
+ * backings are not charged: CMA does not support it.
  */
-#define KXFER_BUF_GFP	(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN | \
+#define KXFER_BUF_GFP	(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN | \
 			 __GFP_RETRY_MAYFAIL)
-
-/*
- * Mapping for DMA writes the zeroed buffer back from the kernel's caches,
- * so that a WC or uncached user mapping can never see what the memory
- * held before.  Unmapping needs no maintenance: the buffer is freed.
- */
-#define KXFER_MAP_ATTRS		0
-#define KXFER_UNMAP_ATTRS	DMA_ATTR_SKIP_CPU_SYNC
 
 /* Names for the module parameter and sysfs, indexed by KXFER_BACKING_*. */
 static const char * const kxfer_backing_names[] = {
-	[KXFER_BACKING_VMALLOC]	= "vmalloc",
-	[KXFER_BACKING_PAGES]	= "pages",
-	[KXFER_BACKING_DMA]	= "dma",
+	[KXFER_BACKING_VMALLOC]		= "vmalloc",
+	[KXFER_BACKING_PAGES]		= "pages",
+	[KXFER_BACKING_DMA]		= "dma",
+	[KXFER_BACKING_SHMEM]		= "shmem",
+	[KXFER_BACKING_DMA_WC]		= "dma-wc",
+	[KXFER_BACKING_DMA_NONCOHERENT]	= "dma-noncoherent",
 };
 
 const char *kxfer_backing_name(u32 backing)
@@ -63,275 +64,214 @@ u64 kxfer_backing_max_size(u32 backing)
 			     PAGE_SIZE << KXFER_MAX_PAGE_ORDER);
 	case KXFER_BACKING_VMALLOC:
 	case KXFER_BACKING_DMA:
+	case KXFER_BACKING_SHMEM:
+	case KXFER_BACKING_DMA_WC:
+	case KXFER_BACKING_DMA_NONCOHERENT:
 		return KXFER_MAX_BUF_SIZE;
 	default:
 		return 0;
 	}
 }
 
-static void kxfer_unmap_pages(struct kxfer_dev *kd, struct kxfer_buf *buf,
-			      unsigned long nr)
-{
-	while (nr--)
-		dma_unmap_page_attrs(&kd->dev, buf->page_dma[nr], PAGE_SIZE,
-				     DMA_BIDIRECTIONAL, KXFER_UNMAP_ATTRS);
-	kvfree(buf->page_dma);
-	buf->page_dma = NULL;
-}
-
-static int kxfer_alloc_vmalloc(struct kxfer_dev *kd, struct kxfer_buf *buf)
-{
-	unsigned long i, nr = buf->size >> PAGE_SHIFT;
-
-	buf->vaddr = __vmalloc(buf->size, KXFER_BUF_GFP);
-	if (!buf->vaddr)
-		return -ENOMEM;
-
-	buf->page_dma = kvmalloc_array(nr, sizeof(*buf->page_dma),
-				       GFP_KERNEL | __GFP_NOWARN);
-	if (!buf->page_dma)
-		goto free_vmalloc;
-
-	for (i = 0; i < nr; i++) {
-		struct page *page = vmalloc_to_page(buf->vaddr +
-						    (i << PAGE_SHIFT));
-
-		buf->page_dma[i] = dma_map_page_attrs(&kd->dev, page, 0,
-						      PAGE_SIZE,
-						      DMA_BIDIRECTIONAL,
-						      KXFER_MAP_ATTRS);
-		if (dma_mapping_error(&kd->dev, buf->page_dma[i]))
-			goto unmap;
-	}
-	return 0;
-
-unmap:
-	kxfer_unmap_pages(kd, buf, i);
-free_vmalloc:
-	vfree(buf->vaddr);
-	return -ENOMEM;
-}
-
 /*
- * A pages buffer of exactly one PMD is allocated as one folio of PMD
- * order, because that is what the fault path maps with a single PMD
- * entry (do_set_pmd()) where the user address allows: one fault and one
- * TLB entry for the whole buffer.  Other sizes are split into order-0
- * pages, trimmed to the size; the kernel maps no other folio order with
- * a PMD, so a bigger block would gain nothing from being a folio.
+ * The attribute of dma and dma-wc memory is chosen by the DMA API for
+ * the kxfer device (see kxfer_dev_create()); dma-noncoherent is ordinary
+ * cacheable memory whose ownership user space transfers with the SYNC
+ * ioctls.
  */
-static bool kxfer_pages_huge(size_t size)
+static int kxfer_alloc_dma(struct kxfer_buf *buf)
 {
-	return IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) && size == PMD_SIZE;
-}
+	struct device *dev = &buf->kd->dev;
 
-static void *kxfer_alloc_huge(size_t size)
-{
-	struct page *page;
-
-	page = alloc_pages(KXFER_BUF_GFP | __GFP_COMP, get_order(size));
-	if (!page)
-		return NULL;
-	/*
-	 * Not a page cache folio, but finish_fault() (6.12.y) still checks
-	 * its index against i_size before mapping it whole.
-	 */
-	page_folio(page)->index = 0;
-	return page_address(page);
-}
-
-static void kxfer_free_pages(struct kxfer_buf *buf)
-{
-	/* A reference still held by get_user_pages() defers the free. */
-	if (buf->huge)
-		__free_pages(virt_to_page(buf->vaddr), get_order(buf->size));
-	else
-		free_pages_exact(buf->vaddr, buf->size);
-}
-
-static int kxfer_alloc_pages(struct kxfer_dev *kd, struct kxfer_buf *buf)
-{
-	buf->huge = kxfer_pages_huge(buf->size);
-	if (buf->huge)
-		buf->vaddr = kxfer_alloc_huge(buf->size);
-	else
-		/* Order-0 pages, so the fault handler can pin each. */
-		buf->vaddr = alloc_pages_exact(buf->size, KXFER_BUF_GFP);
-	if (!buf->vaddr)
-		return -ENOMEM;
-
-	buf->dma = dma_map_single_attrs(&kd->dev, buf->vaddr, buf->size,
-					DMA_BIDIRECTIONAL, KXFER_MAP_ATTRS);
-	if (dma_mapping_error(&kd->dev, buf->dma)) {
-		kxfer_free_pages(buf);
-		return -ENOMEM;
+	switch (buf->backing) {
+	case KXFER_BACKING_DMA:
+		buf->vaddr = dma_alloc_coherent(dev, buf->size, &buf->dma,
+						KXFER_BUF_GFP);
+		break;
+	case KXFER_BACKING_DMA_WC:
+		buf->vaddr = dma_alloc_wc(dev, buf->size, &buf->dma,
+					  KXFER_BUF_GFP);
+		break;
+	default:
+		buf->dma_page = dma_alloc_pages(dev, buf->size, &buf->dma,
+						DMA_BIDIRECTIONAL,
+						KXFER_BUF_GFP);
+		if (buf->dma_page)
+			buf->vaddr = page_address(buf->dma_page);
+		break;
 	}
-	return 0;
-}
-
-static int kxfer_alloc_dma(struct kxfer_dev *kd, struct kxfer_buf *buf)
-{
-	buf->vaddr = dma_alloc_coherent(&kd->dev, buf->size, &buf->dma,
-					GFP_KERNEL | __GFP_NOWARN);
 	return buf->vaddr ? 0 : -ENOMEM;
 }
 
-int kxfer_buf_alloc(struct kxfer_dev *kd, struct kxfer_buf *buf, u64 size,
-		    u32 backing)
+static void kxfer_free_dma(struct kxfer_buf *buf)
 {
-	int ret;
+	struct device *dev = &buf->kd->dev;
 
-	if (!size || size > kxfer_backing_max_size(backing))
-		return -EINVAL;
-
-	memset(buf, 0, sizeof(*buf));
-	buf->size = PAGE_ALIGN(size);
-	buf->backing = backing;
-	switch (backing) {
-	case KXFER_BACKING_VMALLOC:
-		ret = kxfer_alloc_vmalloc(kd, buf);
+	switch (buf->backing) {
+	case KXFER_BACKING_DMA:
+		dma_free_coherent(dev, buf->size, buf->vaddr, buf->dma);
 		break;
-	case KXFER_BACKING_PAGES:
-		ret = kxfer_alloc_pages(kd, buf);
+	case KXFER_BACKING_DMA_WC:
+		dma_free_wc(dev, buf->size, buf->vaddr, buf->dma);
 		break;
 	default:
-		ret = kxfer_alloc_dma(kd, buf);
+		dma_free_pages(dev, buf->size, buf->dma_page, buf->dma,
+			       DMA_BIDIRECTIONAL);
 		break;
 	}
-	if (ret)
-		memset(buf, 0, sizeof(*buf));
-	return ret;
 }
 
-void kxfer_buf_free(struct kxfer_dev *kd, struct kxfer_buf *buf)
+static int kxfer_alloc_backing(struct kxfer_buf *buf)
 {
-	if (!buf->vaddr)
-		return;
+	switch (buf->backing) {
+	case KXFER_BACKING_VMALLOC:
+		buf->vaddr = __vmalloc(buf->size, KXFER_BUF_GFP);
+		return buf->vaddr ? 0 : -ENOMEM;
+	case KXFER_BACKING_PAGES:
+		/* Split into order-0 pages: the fault handler maps each. */
+		buf->vaddr = alloc_pages_exact(buf->size, KXFER_BUF_GFP);
+		return buf->vaddr ? 0 : -ENOMEM;
+	case KXFER_BACKING_SHMEM:
+		return kxfer_shmem_alloc(buf);
+	default:
+		return kxfer_alloc_dma(buf);
+	}
+}
+
+static struct kxfer_buf *kxfer_buf_new(struct kxfer_dev *kd, u64 size,
+				       u32 backing)
+{
+	struct kxfer_buf *buf;
+
+	if (!size || size > kxfer_backing_max_size(backing))
+		return ERR_PTR(-EINVAL);
+
+	buf = kzalloc(sizeof(*buf), GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&buf->ref);
+	buf->kd = kd;
+	buf->size = PAGE_ALIGN(size);
+	buf->backing = backing;
+	return buf;
+}
+
+/*
+ * A new buffer of @size bytes (rounded up to pages) with one reference,
+ * or an ERR_PTR: -EINVAL for a size the backing cannot have, -ENOMEM.
+ */
+struct kxfer_buf *kxfer_buf_alloc(struct kxfer_dev *kd, u64 size,
+				  u32 backing)
+{
+	struct kxfer_buf *buf = kxfer_buf_new(kd, size, backing);
+	int ret;
+
+	if (IS_ERR(buf))
+		return buf;
+	ret = kxfer_alloc_backing(buf);
+	if (ret) {
+		kfree(buf);
+		return ERR_PTR(ret);
+	}
+	return buf;
+}
+
+/*
+ * A shmem buffer resized to shmem: a new view of @old's file, resized in
+ * place (see kxfer_shmem_resize()).  The caller holds buf_sem for write.
+ */
+struct kxfer_buf *kxfer_buf_reshape(struct kxfer_buf *old, u64 size)
+{
+	struct kxfer_buf *buf = kxfer_buf_new(old->kd, size, old->backing);
+	int ret;
+
+	if (IS_ERR(buf))
+		return buf;
+	ret = kxfer_shmem_resize(old, buf);
+	if (ret) {
+		kfree(buf);
+		return ERR_PTR(ret);
+	}
+	return buf;
+}
+
+/*
+ * Pages still pinned by get_user_pages() (O_DIRECT, vmsplice) hold their
+ * own reference: freeing the buffer only drops the buffer's.
+ */
+static void kxfer_buf_release(struct kref *ref)
+{
+	struct kxfer_buf *buf = container_of(ref, struct kxfer_buf, ref);
 
 	switch (buf->backing) {
 	case KXFER_BACKING_VMALLOC:
-		kxfer_unmap_pages(kd, buf, buf->size >> PAGE_SHIFT);
 		vfree(buf->vaddr);
 		break;
 	case KXFER_BACKING_PAGES:
-		dma_unmap_single_attrs(&kd->dev, buf->dma, buf->size,
-				       DMA_BIDIRECTIONAL, KXFER_UNMAP_ATTRS);
-		kxfer_free_pages(buf);
+		free_pages_exact(buf->vaddr, buf->size);
+		break;
+	case KXFER_BACKING_SHMEM:
+		kxfer_shmem_free(buf);
 		break;
 	default:
-		dma_free_coherent(&kd->dev, buf->size, buf->vaddr, buf->dma);
+		kxfer_free_dma(buf);
 		break;
 	}
-	memset(buf, 0, sizeof(*buf));
+	kfree(buf);
 }
 
-/* Not for the dma backing: that one is mapped as a PFN map at mmap(). */
-struct page *kxfer_buf_page(const struct kxfer_buf *buf, pgoff_t pgoff)
+void kxfer_buf_put(struct kxfer_buf *buf)
 {
-	void *kaddr = buf->vaddr + (pgoff << PAGE_SHIFT);
+	kref_put(&buf->ref, kxfer_buf_release);
+}
 
-	if (buf->backing == KXFER_BACKING_VMALLOC)
-		return vmalloc_to_page(kaddr);
-	return virt_to_page(kaddr);
+/*
+ * The device lets go of @buf for good (RESIZE to another buffer, device
+ * removal): mappings that do not go through kd->inode's address space
+ * are revoked here.  Only shmem has such mappings.
+ */
+void kxfer_buf_revoke(struct kxfer_buf *buf)
+{
+	if (buf->backing == KXFER_BACKING_SHMEM)
+		kxfer_shmem_revoke(buf);
 }
 
 /* Bytes one PMD entry of an aligned user mapping covers; 0: none can. */
 u32 kxfer_buf_huge_size(const struct kxfer_buf *buf)
 {
-	return buf->huge ? PMD_SIZE : 0;
-}
-
-static void kxfer_sync_range(struct kxfer_dev *kd, dma_addr_t addr,
-			     unsigned long offset, size_t len,
-			     enum dma_data_direction dir, bool for_cpu)
-{
-	if (for_cpu)
-		dma_sync_single_range_for_cpu(&kd->dev, addr, offset, len, dir);
-	else
-		dma_sync_single_range_for_device(&kd->dev, addr, offset, len,
-						 dir);
+	if (buf->backing == KXFER_BACKING_SHMEM && kxfer_shmem_huge())
+		return PMD_SIZE;
+	return 0;
 }
 
 /*
- * Cache maintenance of [offset, offset + len), already checked against
- * the size, for the kernel ("CPU") or user space's WC/uncached mapping
- * ("device").  The caller holds buf_sem or owns buf.
+ * One ownership transfer of [offset, offset + len), already checked
+ * against the size: dma_sync_single_for_device(), then, @for_cpu,
+ * dma_sync_single_for_cpu() in the same direction.  Only dma-noncoherent
+ * memory has an owner to hand over; the other backings need nothing.
+ * The caller holds buf_sem.  Returns -EINTR on a fatal signal.
  */
-void kxfer_buf_sync(struct kxfer_dev *kd, struct kxfer_buf *buf, u64 offset,
-		    u64 len, enum dma_data_direction dir, bool for_cpu)
+int kxfer_buf_sync(struct kxfer_buf *buf, u64 offset, u64 len,
+		   enum dma_data_direction dir, bool for_cpu)
 {
+	struct device *dev = &buf->kd->dev;
 	u64 end = offset + len;
 
-	switch (buf->backing) {
-	case KXFER_BACKING_VMALLOC:
-		while (offset < end) {
-			unsigned long in_page = offset & ~PAGE_MASK;
-			size_t n = min_t(u64, PAGE_SIZE - in_page,
-					 end - offset);
+	if (buf->backing != KXFER_BACKING_DMA_NONCOHERENT)
+		return 0;
 
-			kxfer_sync_range(kd, buf->page_dma[offset >> PAGE_SHIFT],
-					 in_page, n, dir, for_cpu);
-			offset += n;
-		}
-		break;
-	case KXFER_BACKING_PAGES:
-		if (len)
-			kxfer_sync_range(kd, buf->dma, offset, len, dir,
-					 for_cpu);
-		break;
-	default:
-		/* Coherent memory: the DMA API needs no maintenance. */
-		break;
+	while (offset < end) {
+		size_t n = min_t(u64, end - offset, KXFER_CHUNK);
+
+		dma_sync_single_range_for_device(dev, buf->dma, offset, n,
+						 dir);
+		if (for_cpu)
+			dma_sync_single_range_for_cpu(dev, buf->dma, offset, n,
+						      dir);
+		offset += n;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
 	}
-}
-
-static bool kxfer_mapped(struct kxfer_dev *kd)
-{
-	return atomic_read(&kd->nr_mappings) != 0;
-}
-
-/*
- * Like ftruncate(): bytes below the smaller size survive, the rest of a
- * larger buffer is zero.  The new buffer is allocated before any lock is
- * taken; the swap happens with buf_sem held for write, so no transfer is
- * in flight on the old buffer, and under map_lock, so no mmap() can pick
- * up the old one or the old i_size.
- */
-int kxfer_resize(struct kxfer_dev *kd, const struct kxfer_resize *req)
-{
-	struct kxfer_buf nbuf;
-	int ret;
-
-	if (req->flags)
-		return -EINVAL;
-	if (kxfer_mapped(kd))
-		return -EBUSY;
-
-	ret = kxfer_buf_alloc(kd, &nbuf, req->size, req->backing);
-	if (ret)
-		return ret;
-
-	ret = down_write_killable(&kd->buf_sem);
-	if (ret)
-		goto free_unused;
-	mutex_lock(&kd->map_lock);
-	if (kxfer_mapped(kd)) {
-		ret = -EBUSY;
-		goto unlock;
-	}
-
-	memcpy(nbuf.vaddr, kd->buf.vaddr, min(nbuf.size, kd->buf.size));
-	/* The copy is in the kernel's caches; WC/uncached views read memory. */
-	kxfer_buf_sync(kd, &nbuf, 0, min(nbuf.size, kd->buf.size),
-		       DMA_TO_DEVICE, false);
-	swap(nbuf, kd->buf);
-	i_size_write(kd->inode, kd->buf.size);
-
-unlock:
-	mutex_unlock(&kd->map_lock);
-	up_write(&kd->buf_sem);
-free_unused:
-	/* After a successful swap this is the old buffer. */
-	kxfer_buf_free(kd, &nbuf);
-	return ret;
+	return 0;
 }

@@ -54,6 +54,7 @@ static ssize_t kxfer_transfer(struct kxfer_file *kf, struct kxfer_uio *uio,
 {
 	struct kxfer_dev *kd = kf->kd;
 	u32 crc = kxfer_work_csum_init(kf);
+	struct kxfer_buf *buf;
 	size_t done = 0;
 	loff_t pos = *ppos;
 	int ret;
@@ -67,7 +68,8 @@ static ssize_t kxfer_transfer(struct kxfer_file *kf, struct kxfer_uio *uio,
 			return ret;
 	}
 
-	if (pos >= kd->buf.size) {
+	buf = kxfer_cur_buf(kd);
+	if (pos >= buf->size) {
 		/* A full fixed-size file for writers; EOF for readers. */
 		if (!uio->to_user && count) {
 			up_read(&kd->buf_sem);
@@ -75,12 +77,12 @@ static ssize_t kxfer_transfer(struct kxfer_file *kf, struct kxfer_uio *uio,
 		}
 		count = 0;
 	} else {
-		count = min_t(size_t, count, kd->buf.size - pos);
+		count = min_t(size_t, count, buf->size - pos);
 	}
 
 	while (done < count) {
 		size_t len = min_t(size_t, count - done, KXFER_CHUNK);
-		void *kaddr = kd->buf.vaddr + pos + done;
+		void *kaddr = buf->vaddr + pos + done;
 		size_t copied;
 
 		if (uio->to_user)
@@ -154,17 +156,21 @@ static ssize_t kxfer_write_iter(struct kiocb *iocb, struct iov_iter *from)
 /* SEEK_SET/CUR/END within [0, size]; holes and data make no sense here. */
 static loff_t kxfer_llseek(struct file *file, loff_t offset, int whence)
 {
-	struct kxfer_file *kf = file->private_data;
+	struct kxfer_dev *kd = ((struct kxfer_file *)file->private_data)->kd;
+	loff_t ret;
 
 	switch (whence) {
 	case SEEK_SET:
 	case SEEK_CUR:
 	case SEEK_END:
-		return fixed_size_llseek(file, offset, whence,
-					 READ_ONCE(kf->kd->buf.size));
+		break;
 	default:
 		return -EINVAL;
 	}
+	down_read(&kd->buf_sem);
+	ret = fixed_size_llseek(file, offset, whence, kxfer_cur_buf(kd)->size);
+	up_read(&kd->buf_sem);
+	return ret;
 }
 
 static int kxfer_open(struct inode *inode, struct file *file)
@@ -176,7 +182,7 @@ static int kxfer_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	kf->kd = container_of(inode->i_cdev, struct kxfer_dev, cdev);
 	file->private_data = kf;
-	/* Mappings see the buffer's size: see kxfer_inode.c. */
+	/* One address space for all mappings, so RESIZE can revoke them. */
 	file->f_mapping = kf->kd->inode->i_mapping;
 	return 0;
 }
@@ -201,7 +207,7 @@ const struct file_operations kxfer_fops = {
 	.splice_write	= iter_file_splice_write,
 	.poll		= kxfer_stream_poll,
 	.mmap		= kxfer_mmap,
-	/* PMD-aligned addresses, so a huge pages buffer can be mapped huge. */
+	/* PMD-aligned addresses, so shmem's huge pages can be mapped huge. */
 	.get_unmapped_area = thp_get_unmapped_area,
 	.unlocked_ioctl	= kxfer_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,

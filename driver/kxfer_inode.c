@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One anonymous inode per device, installed as every open file's
- * f_mapping (as DRM does for its device files), whose i_size is the
- * buffer size.
- *
- * The fault path maps a huge page only within the size of the file's
- * mapping (finish_fault() checks i_size since 6.12.y), and a character
- * device node has none: its i_size is 0 and it is shared by whatever
- * else opens that node.  The buffer's own inode gives mappings the same
- * i_size rules a regular file of that size would have.
+ * One pseudo-filesystem inode per device, installed as every open file's
+ * f_mapping, so that all of the device's mappings, in every process and
+ * through every open file, are in one address space: RESIZE revokes them
+ * with one unmap_mapping_range() on it, as drivers/char/mem.c revokes
+ * /dev/mem mappings through devmem_inode.  (The character device node's
+ * own inode cannot serve: other nodes for the same device have their
+ * own.)  Nothing else uses the inode: it has no pages and no size.
  */
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -44,7 +42,7 @@ int kxfer_inode_init(void)
 	return PTR_ERR_OR_ZERO(kxfer_mnt);
 }
 
-/* After the last device is gone: their inodes are released by then. */
+/* After the last device is gone: kxfer_dev_destroy() put their inodes. */
 void kxfer_inode_exit(void)
 {
 	kern_unmount(kxfer_mnt);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ioctls: INFO, the SUBMIT/FETCH half of the zero-copy path, the per-file
- * work mode, RESIZE and the statistics.  Every argument struct is copied
- * in whole, checked (reserved fields must be zero) and copied back out
- * whole, so no kernel stack bytes ever reach user space.
+ * work mode and the SYNC ownership transfers; RESIZE and the statistics
+ * are in kxfer_resize.c and kxfer_stats.c.  Every argument struct is
+ * copied in whole, checked (reserved fields must be zero) and copied back
+ * out whole, so no kernel stack bytes ever reach user space.
  */
 #include <linux/dma-direction.h>
 #include <linux/fs.h>
@@ -15,8 +16,9 @@
 #define KXFER_FEATURES	(KXFER_FEAT_ITER | KXFER_FEAT_MMAP | \
 			 KXFER_FEAT_CHECKSUM | KXFER_FEAT_FILL | \
 			 KXFER_FEAT_RESIZE | KXFER_FEAT_STATS | \
-			 KXFER_FEAT_BACKINGS | KXFER_FEAT_CACHE | \
-			 KXFER_FEAT_SYNC | KXFER_FEAT_STREAM)
+			 KXFER_FEAT_BACKINGS | KXFER_FEAT_SYNC | \
+			 KXFER_FEAT_REVOKE | KXFER_FEAT_SHMEM | \
+			 KXFER_FEAT_DMA_ATTRS | KXFER_FEAT_STREAM)
 
 static long kxfer_ioctl_info(struct kxfer_dev *kd, void __user *argp)
 {
@@ -25,11 +27,13 @@ static long kxfer_ioctl_info(struct kxfer_dev *kd, void __user *argp)
 		.abi_version	= KXFER_ABI_VERSION,
 		.features	= KXFER_FEATURES,
 	};
+	struct kxfer_buf *buf;
 
 	down_read(&kd->buf_sem);
-	info.buf_size = kd->buf.size;
-	info.backing = kd->buf.backing;
-	info.huge_size = kxfer_buf_huge_size(&kd->buf);
+	buf = kxfer_cur_buf(kd);
+	info.buf_size = buf->size;
+	info.backing = buf->backing;
+	info.huge_size = kxfer_buf_huge_size(buf);
 	up_read(&kd->buf_sem);
 	info.max_size = kxfer_backing_max_size(info.backing);
 	info.nr_mappings = atomic_read(&kd->nr_mappings);
@@ -43,15 +47,16 @@ static long kxfer_ioctl_info(struct kxfer_dev *kd, void __user *argp)
  * SUBMIT: user space filled [offset, offset + length) through its mapping
  * and hands it over.  FETCH: the kernel prepares that range for user space
  * to read through the mapping.  No byte is copied either way; what remains
- * is the same kernel-side work the copy path does.
+ * is the same kernel-side work the copy path does, plus the ownership
+ * transfers of a dma-noncoherent buffer (see <linux/kxfer.h>).
  */
 static long kxfer_ioctl_xfer(struct kxfer_file *kf, void __user *argp,
 			     bool fetch)
 {
 	struct kxfer_dev *kd = kf->kd;
-	bool uncached = READ_ONCE(kf->cache) != KXFER_CACHE_CACHED;
-	struct kxfer_xfer x;
 	u32 crc = kxfer_work_csum_init(kf);
+	struct kxfer_buf *buf;
+	struct kxfer_xfer x;
 	u64 done = 0;
 	long ret;
 
@@ -63,19 +68,22 @@ static long kxfer_ioctl_xfer(struct kxfer_file *kf, void __user *argp,
 	ret = down_read_killable(&kd->buf_sem);
 	if (ret)
 		return ret;
-	if (x.offset > kd->buf.size || x.length > kd->buf.size - x.offset) {
+	buf = kxfer_cur_buf(kd);
+	if (x.offset > buf->size || x.length > buf->size - x.offset) {
 		ret = -EINVAL;
 		goto unlock;
 	}
 
-	/* What user space wrote past the kernel's caches (WC/uncached). */
-	if (!fetch && uncached)
-		kxfer_buf_sync(kd, &kd->buf, x.offset, x.length,
-			       DMA_FROM_DEVICE, true);
+	if (!fetch) {
+		ret = kxfer_buf_sync(buf, x.offset, x.length, DMA_TO_DEVICE,
+				     false);
+		if (ret)
+			goto unlock;
+	}
 
 	while (done < x.length) {
 		size_t len = min_t(u64, x.length - done, KXFER_CHUNK);
-		void *kaddr = kd->buf.vaddr + x.offset + done;
+		void *kaddr = buf->vaddr + x.offset + done;
 
 		if (fetch)
 			kxfer_work_produce(kf, kaddr, x.offset + done, len);
@@ -88,10 +96,10 @@ static long kxfer_ioctl_xfer(struct kxfer_file *kf, void __user *argp,
 		cond_resched();
 	}
 	x.csum = crc;
-	/* What the kernel wrote, for a mapping that bypasses its caches. */
-	if (fetch && uncached)
-		kxfer_buf_sync(kd, &kd->buf, x.offset, x.length,
-			       DMA_TO_DEVICE, false);
+
+	if (fetch)
+		ret = kxfer_buf_sync(buf, x.offset, x.length, DMA_FROM_DEVICE,
+				     true);
 
 unlock:
 	up_read(&kd->buf_sem);
@@ -105,16 +113,19 @@ unlock:
 	return 0;
 }
 
-static long kxfer_ioctl_set_mode(struct kxfer_file *kf, void __user *argp)
+static long kxfer_ioctl_set_mode(struct file *file, void __user *argp)
 {
+	struct kxfer_file *kf = file->private_data;
 	struct kxfer_mode mode;
 
 	if (copy_from_user(&mode, argp, sizeof(mode)))
 		return -EFAULT;
-	if (!kxfer_work_valid(mode.work) || mode.cache > KXFER_CACHE_UNCACHED)
+	if (!kxfer_work_valid(mode.work) || mode.__reserved)
 		return -EINVAL;
+	/* Fill overwrites the buffer on every read and FETCH. */
+	if (mode.work == KXFER_WORK_FILL && !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
 
-	WRITE_ONCE(kf->cache, mode.cache);
 	WRITE_ONCE(kf->seed, mode.seed);
 	WRITE_ONCE(kf->work, mode.work);
 	WRITE_ONCE(kf->last_csum, 0);
@@ -127,7 +138,6 @@ static long kxfer_ioctl_get_mode(struct kxfer_file *kf, void __user *argp)
 		.work		= READ_ONCE(kf->work),
 		.seed		= READ_ONCE(kf->seed),
 		.last_csum	= READ_ONCE(kf->last_csum),
-		.cache		= READ_ONCE(kf->cache),
 	};
 
 	if (copy_to_user(argp, &mode, sizeof(mode)))
@@ -146,6 +156,7 @@ static long kxfer_ioctl_sync(struct kxfer_dev *kd, void __user *argp,
 			     bool for_cpu)
 {
 	struct kxfer_sync req;
+	struct kxfer_buf *buf;
 	long ret;
 
 	if (copy_from_user(&req, argp, sizeof(req)))
@@ -156,75 +167,42 @@ static long kxfer_ioctl_sync(struct kxfer_dev *kd, void __user *argp,
 	ret = down_read_killable(&kd->buf_sem);
 	if (ret)
 		return ret;
-	if (req.offset > kd->buf.size ||
-	    req.length > kd->buf.size - req.offset)
+	buf = kxfer_cur_buf(kd);
+	if (req.offset > buf->size || req.length > buf->size - req.offset)
 		ret = -EINVAL;
 	else
-		kxfer_buf_sync(kd, &kd->buf, req.offset, req.length,
-			       kxfer_sync_dir[req.direction], for_cpu);
+		ret = kxfer_buf_sync(buf, req.offset, req.length,
+				     kxfer_sync_dir[req.direction], for_cpu);
 	up_read(&kd->buf_sem);
 	return ret;
 }
 
-static long kxfer_ioctl_resize(struct kxfer_dev *kd, void __user *argp)
-{
-	struct kxfer_resize req;
-	long ret;
-
-	if (copy_from_user(&req, argp, sizeof(req)))
-		return -EFAULT;
-	/* A running stream uses the buffer without buf_sem. */
-	ret = kxfer_stream_hold_idle(kd);
-	if (ret)
-		return ret;
-	ret = kxfer_resize(kd, &req);
-	kxfer_stream_unhold(kd);
-	return ret;
-}
-
 /*
- * Counters are per CPU so that threads on different CPUs do not bounce a
- * cache line on every call; a sum read while transfers run is approximate.
+ * The ioctls that change the buffer's contents, size, backing or the
+ * device's counters: like write(), they need a file opened for writing.
+ * (SET_MODE needs it only for KXFER_WORK_FILL, checked on its argument.)
  */
-void kxfer_stats_sum(struct kxfer_dev *kd, struct kxfer_stats *st)
+static bool kxfer_ioctl_writes(unsigned int cmd)
 {
-	int cpu, i;
-
-	memset(st, 0, sizeof(*st));
-	for_each_possible_cpu(cpu) {
-		const struct kxfer_pcpu_stats *pcs = per_cpu_ptr(kd->stats, cpu);
-
-		for (i = 0; i < KXFER_NR_PATHS; i++) {
-			st->bytes[i] += pcs->bytes[i];
-			st->calls[i] += pcs->calls[i];
-		}
+	switch (cmd) {
+	case KXFER_IOC_SUBMIT:
+	case KXFER_IOC_RESIZE:
+	case KXFER_IOC_SYNC_FOR_DEVICE:
+	case KXFER_IOC_RESET_STATS:
+		return true;
+	default:
+		return false;
 	}
-}
-
-static long kxfer_ioctl_get_stats(struct kxfer_dev *kd, void __user *argp)
-{
-	struct kxfer_stats st;
-
-	kxfer_stats_sum(kd, &st);
-	if (copy_to_user(argp, &st, sizeof(st)))
-		return -EFAULT;
-	return 0;
-}
-
-static long kxfer_ioctl_reset_stats(struct kxfer_dev *kd)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(kd->stats, cpu), 0,
-		       sizeof(struct kxfer_pcpu_stats));
-	return 0;
 }
 
 long kxfer_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct kxfer_file *kf = file->private_data;
 	void __user *argp = (void __user *)arg;
+	long ret;
+
+	if (kxfer_ioctl_writes(cmd) && !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
 
 	switch (cmd) {
 	case KXFER_IOC_INFO:
@@ -234,15 +212,22 @@ long kxfer_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case KXFER_IOC_FETCH:
 		return kxfer_ioctl_xfer(kf, argp, true);
 	case KXFER_IOC_SET_MODE:
-		return kxfer_ioctl_set_mode(kf, argp);
+		return kxfer_ioctl_set_mode(file, argp);
 	case KXFER_IOC_GET_MODE:
 		return kxfer_ioctl_get_mode(kf, argp);
 	case KXFER_IOC_RESIZE:
-		return kxfer_ioctl_resize(kf->kd, argp);
+		/* A running stream uses the buffer: refused (EBUSY). */
+		ret = kxfer_stream_hold_idle(kf->kd);
+		if (ret)
+			return ret;
+		ret = kxfer_ioctl_resize(kf->kd, argp);
+		kxfer_stream_unhold(kf->kd);
+		return ret;
 	case KXFER_IOC_GET_STATS:
 		return kxfer_ioctl_get_stats(kf->kd, argp);
 	case KXFER_IOC_RESET_STATS:
-		return kxfer_ioctl_reset_stats(kf->kd);
+		kxfer_stats_reset(kf->kd);
+		return 0;
 	case KXFER_IOC_SYNC_FOR_CPU:
 		return kxfer_ioctl_sync(kf->kd, argp, true);
 	case KXFER_IOC_SYNC_FOR_DEVICE:

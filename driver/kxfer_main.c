@@ -27,7 +27,7 @@ MODULE_PARM_DESC(buf_size,
 
 static char *backing = "vmalloc";
 module_param(backing, charp, 0444);
-MODULE_PARM_DESC(backing, "Buffer memory: vmalloc (default), pages (physically contiguous) or dma (dma_alloc_coherent)");
+MODULE_PARM_DESC(backing, "Buffer memory: vmalloc (default), pages, dma, shmem, dma-wc or dma-noncoherent (see <linux/kxfer.h>)");
 
 static u32 kxfer_backing;
 static dev_t kxfer_devt;
@@ -38,20 +38,42 @@ static struct class kxfer_class = {
 	.dev_groups	= kxfer_dev_groups,
 };
 
-/* Last put_device(): no file, mapping or sysfs reader is left. */
+/*
+ * Last put_device(): by then kxfer_dev_destroy() released the buffer and
+ * the inode, so a release deferred past module unload (a sysfs reader,
+ * CONFIG_DEBUG_KOBJECT_RELEASE) frees only memory.
+ */
 static void kxfer_dev_release(struct device *dev)
 {
 	struct kxfer_dev *kd = to_kxfer_dev(dev);
 
-	kxfer_buf_free(kd, &kd->buf);
-	if (!IS_ERR_OR_NULL(kd->inode))
-		iput(kd->inode);
 	free_percpu(kd->stats);
 	kfree(kd);
 }
 
+/*
+ * The buffer and the inode, while the module and its pseudo fs are still
+ * there.  No file is open (each holds a module reference) and so no
+ * mapping but a shmem file's is left; device_del() waited for sysfs
+ * readers.
+ */
+static void kxfer_dev_put_resources(struct kxfer_dev *kd)
+{
+	struct kxfer_buf *buf = rcu_dereference_protected(kd->buf, true);
+
+	if (buf) {
+		kxfer_buf_revoke(buf);
+		kxfer_buf_put(buf);
+		RCU_INIT_POINTER(kd->buf, NULL);
+	}
+	if (!IS_ERR_OR_NULL(kd->inode))
+		iput(kd->inode);
+	kd->inode = NULL;
+}
+
 static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 {
+	struct kxfer_buf *buf;
 	struct kxfer_dev *kd;
 	int ret;
 
@@ -59,8 +81,8 @@ static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 	if (!kd)
 		return ERR_PTR(-ENOMEM);
 
+	mutex_init(&kd->resize_lock);
 	init_rwsem(&kd->buf_sem);
-	mutex_init(&kd->map_lock);
 	atomic_set(&kd->nr_mappings, 0);
 	kxfer_stream_init(kd);
 
@@ -70,7 +92,7 @@ static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 		return ERR_PTR(-ENOMEM);
 	}
 
-	/* From here on put_device() frees everything via the release. */
+	/* From here on put_device() frees the struct via the release. */
 	device_initialize(&kd->dev);
 	kd->dev.class = &kxfer_class;
 	kd->dev.devt = MKDEV(MAJOR(kxfer_devt), minor);
@@ -80,9 +102,11 @@ static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 		goto put_dev;
 
 	/*
-	 * The buffer is mapped for DMA to this device (as udmabuf does with
-	 * its misc device) so that the DMA API does the cache maintenance;
-	 * no real DMA master is behind it, so any address will do.
+	 * The device whose DMA API allocators own the dma* backings'
+	 * memory and attributes (coherent or not is the platform's
+	 * default for a device without firmware description).  Nothing is
+	 * mapped for streaming DMA, so nothing bounces under swiotlb; no
+	 * DMA master is behind it, so any address will do.
 	 */
 	ret = dma_coerce_mask_and_coherent(&kd->dev, DMA_BIT_MASK(64));
 	if (ret)
@@ -91,21 +115,28 @@ static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 	kd->inode = kxfer_inode_new();
 	if (IS_ERR(kd->inode)) {
 		ret = PTR_ERR(kd->inode);
-		goto put_dev;
+		goto put_resources;
 	}
 
-	ret = kxfer_buf_alloc(kd, &kd->buf, buf_size, kxfer_backing);
-	if (ret)
-		goto put_dev;
-	i_size_write(kd->inode, kd->buf.size);
+	buf = kxfer_buf_alloc(kd, buf_size, kxfer_backing);
+	if (IS_ERR(buf)) {
+		ret = PTR_ERR(buf);
+		goto put_resources;
+	}
+	RCU_INIT_POINTER(kd->buf, buf);
 
 	cdev_init(&kd->cdev, &kxfer_fops);
 	kd->cdev.owner = THIS_MODULE;
 	ret = cdev_device_add(&kd->cdev, &kd->dev);
 	if (ret)
-		goto put_dev;
+		goto put_resources;
+
+	pr_info("%s: %zu bytes, backing %s\n", dev_name(&kd->dev), buf->size,
+		kxfer_backing_name(buf->backing));
 	return kd;
 
+put_resources:
+	kxfer_dev_put_resources(kd);
 put_dev:
 	put_device(&kd->dev);
 	return ERR_PTR(ret);
@@ -115,6 +146,7 @@ static void kxfer_dev_destroy(struct kxfer_dev *kd)
 {
 	cdev_device_del(&kd->cdev, &kd->dev);
 	kxfer_stream_exit(kd);
+	kxfer_dev_put_resources(kd);
 	put_device(&kd->dev);
 }
 
@@ -129,7 +161,7 @@ static int kxfer_check_params(void)
 	}
 	ret = kxfer_backing_parse(backing);
 	if (ret < 0) {
-		pr_err("backing=%s is unknown, use vmalloc, pages or dma\n",
+		pr_err("backing=%s is unknown, use vmalloc, pages, dma, shmem, dma-wc or dma-noncoherent\n",
 		       backing);
 		return ret;
 	}
@@ -152,6 +184,7 @@ static int __init kxfer_init(void)
 	if (ret)
 		return ret;
 
+	kxfer_stats_init();
 	kxfer_devs = kcalloc(nr_devs, sizeof(*kxfer_devs), GFP_KERNEL);
 	if (!kxfer_devs)
 		return -ENOMEM;
@@ -168,6 +201,10 @@ static int __init kxfer_init(void)
 	if (ret)
 		goto unregister_class;
 
+	ret = kxfer_shmem_init();
+	if (ret)
+		goto exit_inode;
+
 	for (i = 0; i < nr_devs; i++) {
 		kxfer_devs[i] = kxfer_dev_create(i);
 		if (IS_ERR(kxfer_devs[i])) {
@@ -182,6 +219,8 @@ static int __init kxfer_init(void)
 destroy_devs:
 	while (i--)
 		kxfer_dev_destroy(kxfer_devs[i]);
+	kxfer_shmem_exit();
+exit_inode:
 	kxfer_inode_exit();
 unregister_class:
 	class_unregister(&kxfer_class);
@@ -198,6 +237,7 @@ static void __exit kxfer_exit(void)
 
 	for (i = 0; i < nr_devs; i++)
 		kxfer_dev_destroy(kxfer_devs[i]);
+	kxfer_shmem_exit();
 	kxfer_inode_exit();
 	class_unregister(&kxfer_class);
 	unregister_chrdev_region(kxfer_devt, nr_devs);
@@ -210,3 +250,4 @@ module_exit(kxfer_exit);
 MODULE_DESCRIPTION("Copy path vs mmap()ed buffer: user/kernel transfer benchmark device");
 MODULE_AUTHOR("kxfer developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(KXFER_DRIVER_VERSION);

@@ -1,24 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The zero-copy path: user space maps the buffer's pages.
+ * The zero-copy path: user space maps the buffer, and RESIZE revokes the
+ * mappings (see "Buffer lifetime" in kxfer.h).
  *
- * Pages are handed out one by one from the fault handler (as udmabuf and
- * the ALSA PCM buffer do) rather than inserted as raw PFNs, so the VMA is
- * an ordinary page-backed mapping: get_user_pages(), O_DIRECT, vmsplice()
- * and process_vm_readv() work on it, and the first touch of every page is
- * a real page fault that the benchmark can measure.
+ * vmalloc and pages: the fault handler inserts the current buffer's page
+ * (vm_insert_page(), as the ALSA PCM buffer and udmabuf hand out pages),
+ * so the VMA is an ordinary page-backed mapping: get_user_pages(),
+ * O_DIRECT, vmsplice() and process_vm_readv() work on it, and the first
+ * touch of every page is a real page fault that the benchmark measures.
+ * The page is inserted inside the SRCU read section in which the buffer
+ * was looked up: RESIZE's synchronize_srcu() waits for it, and its
+ * unmap_mapping_range() then removes it.  (Returning vmf->page instead
+ * would let the core install the PTE after the section, past that zap.)
  *
- * A page of a PMD-order folio (a pages buffer of exactly PMD_SIZE) makes
- * the core fault path map the whole folio with one PMD entry when the VMA
- * is aligned for it (finish_fault() -> do_set_pmd()); nothing here needs
- * to know: the handler returns the page either way.
+ * shmem: the VMA becomes a mapping of the buffer's shmem file, whose own
+ * vm_ops serve it (huge pages included).
+ *
+ * dma, dma-wc, dma-noncoherent: the DMA API maps the whole buffer at
+ * mmap() with the attribute its allocator chose (PFN maps).  Such a VMA
+ * holds a reference to its buffer: a mapping set up while RESIZE runs
+ * may be linked into the address space only after RESIZE's zap, and must
+ * then not point at freed memory.  A zapped dma* mapping raises SIGBUS.
  */
 #include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/srcu.h>
 
 #include "kxfer.h"
 #include "kxfer_compat.h"
+
+DEFINE_STATIC_SRCU(kxfer_srcu);
+
+/*
+ * RESIZE published a new buffer: once no fault or mmap() can still be
+ * using the old one, zap every PTE of the device's mappings; later
+ * faults find the new buffer.
+ */
+void kxfer_revoke_mappings(struct kxfer_dev *kd)
+{
+	synchronize_srcu(&kxfer_srcu);
+	unmap_mapping_range(kd->inode->i_mapping, 0, 0, 1);
+}
 
 static void kxfer_vm_open(struct vm_area_struct *vma)
 {
@@ -38,21 +61,37 @@ static void kxfer_vm_close(struct vm_area_struct *vma)
 static vm_fault_t kxfer_vm_fault(struct vm_fault *vmf)
 {
 	struct kxfer_dev *kd = vmf->vma->vm_private_data;
+	const struct kxfer_buf *buf;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
 	struct page *page;
+	int idx, err;
 
-	/*
-	 * The mapping pins kd->buf: RESIZE fails while nr_mappings != 0.
-	 * A dma buffer was mapped whole by dma_mmap_coherent(): no faults.
-	 */
-	if (vmf->pgoff >= kd->buf.size >> PAGE_SHIFT ||
-	    kd->buf.backing == KXFER_BACKING_DMA)
-		return VM_FAULT_SIGBUS;
+	idx = srcu_read_lock(&kxfer_srcu);
+	buf = srcu_dereference(kd->buf, &kxfer_srcu);
+	/* Mapped as vmalloc or pages, but RESIZE changed the backing. */
+	if (buf->backing != KXFER_BACKING_VMALLOC &&
+	    buf->backing != KXFER_BACKING_PAGES)
+		goto unlock;
+	if (vmf->pgoff >= buf->size >> PAGE_SHIFT)
+		goto unlock;
 
-	page = kxfer_buf_page(&kd->buf, vmf->pgoff);
-	get_page(page);
-	vmf->page = page;
-	kxfer_count(kd, KXFER_PATH_FAULT, PAGE_SIZE);
-	return 0;
+	if (buf->backing == KXFER_BACKING_VMALLOC)
+		page = vmalloc_to_page(buf->vaddr +
+				       (vmf->pgoff << PAGE_SHIFT));
+	else
+		page = virt_to_page(buf->vaddr + (vmf->pgoff << PAGE_SHIFT));
+
+	err = vm_insert_page(vmf->vma, vmf->address & PAGE_MASK, page);
+	/* -EBUSY: another thread's fault inserted it first. */
+	if (!err || err == -EBUSY) {
+		ret = VM_FAULT_NOPAGE;
+		kxfer_count(kd, KXFER_PATH_FAULT, PAGE_SIZE);
+	} else if (err == -ENOMEM) {
+		ret = VM_FAULT_OOM;
+	}
+unlock:
+	srcu_read_unlock(&kxfer_srcu, idx);
+	return ret;
 }
 
 static const struct vm_operations_struct kxfer_vm_ops = {
@@ -61,15 +100,85 @@ static const struct vm_operations_struct kxfer_vm_ops = {
 	.fault	= kxfer_vm_fault,
 };
 
-static pgprot_t kxfer_pgprot(u32 cache, pgprot_t prot)
+static void kxfer_dma_vm_open(struct vm_area_struct *vma)
 {
-	switch (cache) {
-	case KXFER_CACHE_WC:
-		return pgprot_writecombine(prot);
-	case KXFER_CACHE_UNCACHED:
-		return pgprot_noncached(prot);
+	struct kxfer_buf *buf = vma->vm_private_data;
+
+	kref_get(&buf->ref);
+	atomic_inc(&buf->kd->nr_mappings);
+}
+
+static void kxfer_dma_vm_close(struct vm_area_struct *vma)
+{
+	struct kxfer_buf *buf = vma->vm_private_data;
+
+	atomic_dec(&buf->kd->nr_mappings);
+	kxfer_buf_put(buf);
+}
+
+/* The DMA API mapped the whole buffer: a fault means it was revoked. */
+static vm_fault_t kxfer_dma_vm_fault(struct vm_fault *vmf)
+{
+	return VM_FAULT_SIGBUS;
+}
+
+static const struct vm_operations_struct kxfer_dma_vm_ops = {
+	.open	= kxfer_dma_vm_open,
+	.close	= kxfer_dma_vm_close,
+	.fault	= kxfer_dma_vm_fault,
+};
+
+static int kxfer_mmap_dma(struct kxfer_buf *buf, struct vm_area_struct *vma)
+{
+	struct device *dev = &buf->kd->dev;
+	int ret;
+
+	switch (buf->backing) {
+	case KXFER_BACKING_DMA:
+		ret = dma_mmap_coherent(dev, vma, buf->vaddr, buf->dma,
+					buf->size);
+		break;
+	case KXFER_BACKING_DMA_WC:
+		ret = dma_mmap_wc(dev, vma, buf->vaddr, buf->dma, buf->size);
+		break;
 	default:
-		return prot;
+		ret = dma_mmap_pages(dev, vma, buf->size, buf->dma_page);
+		break;
+	}
+	if (ret)
+		return ret;
+
+	vma->vm_ops = &kxfer_dma_vm_ops;
+	vma->vm_private_data = buf;
+	kxfer_dma_vm_open(vma);
+	return 0;
+}
+
+/* Called with the SRCU read lock held: @buf is the current buffer. */
+static int kxfer_mmap_buf(struct kxfer_dev *kd, struct kxfer_buf *buf,
+			  struct vm_area_struct *vma)
+{
+	unsigned long nr_pages = buf->size >> PAGE_SHIFT;
+
+	if (vma->vm_pgoff >= nr_pages ||
+	    vma_pages(vma) > nr_pages - vma->vm_pgoff)
+		return -EINVAL;
+
+	switch (buf->backing) {
+	case KXFER_BACKING_SHMEM:
+		/* Not counted in nr_mappings: the shmem file serves it. */
+		vma_set_file(vma, buf->shmem);
+		return call_mmap(buf->shmem, vma);
+	case KXFER_BACKING_VMALLOC:
+	case KXFER_BACKING_PAGES:
+		/* Pages are inserted by the fault handler. */
+		kxfer_vm_flags_set(vma, VM_MIXEDMAP);
+		vma->vm_ops = &kxfer_vm_ops;
+		vma->vm_private_data = kd;
+		kxfer_vm_open(vma);
+		return 0;
+	default:
+		return kxfer_mmap_dma(buf, vma);
 	}
 }
 
@@ -77,8 +186,7 @@ int kxfer_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct kxfer_file *kf = file->private_data;
 	struct kxfer_dev *kd = kf->kd;
-	unsigned long nr_pages;
-	int ret = 0;
+	int idx, ret;
 
 	if (kxfer_stream_is_ring_map(vma))
 		return kxfer_stream_mmap_ring(kd, vma);
@@ -92,47 +200,14 @@ int kxfer_mmap(struct file *file, struct vm_area_struct *vma)
 			return -EINVAL;
 		kxfer_vm_flags_clear(vma, VM_MAYWRITE);
 	}
-
-	mutex_lock(&kd->map_lock);
-	nr_pages = kd->buf.size >> PAGE_SHIFT;
-	if (vma->vm_pgoff >= nr_pages ||
-	    vma_pages(vma) > nr_pages - vma->vm_pgoff) {
-		ret = -EINVAL;
-		goto unlock;
-	}
-
-	/*
-	 * Coherent DMA memory has the attribute the DMA API gives it; asking
-	 * for another would be silently ignored (x86 PAT maps WC requests
-	 * for RAM write-back), so it is refused.
-	 */
-	if (kd->buf.backing == KXFER_BACKING_DMA &&
-	    READ_ONCE(kf->cache) != KXFER_CACHE_CACHED) {
-		ret = -EINVAL;
-		goto unlock;
-	}
-
-	vma->vm_page_prot = kxfer_pgprot(READ_ONCE(kf->cache),
-					 vma->vm_page_prot);
-	if (kd->buf.backing == KXFER_BACKING_DMA) {
-		/*
-		 * The DMA API's own mapping (a PFN map); on a non-coherent
-		 * system it imposes its non-cacheable attribute.
-		 */
-		ret = dma_mmap_coherent(&kd->dev, vma, kd->buf.vaddr,
-					kd->buf.dma, kd->buf.size);
-		if (ret)
-			goto unlock;
-	}
-
 	/* The window is fixed: mremap() may move it but not grow it. */
 	kxfer_vm_flags_set(vma, VM_DONTEXPAND);
-	vma->vm_ops = &kxfer_vm_ops;
-	vma->vm_private_data = kd;
-	atomic_inc(&kd->nr_mappings);
-	kxfer_count(kd, KXFER_PATH_MMAP, vma->vm_end - vma->vm_start);
 
-unlock:
-	mutex_unlock(&kd->map_lock);
+	/* One look at the buffer: size and backing from the same one. */
+	idx = srcu_read_lock(&kxfer_srcu);
+	ret = kxfer_mmap_buf(kd, srcu_dereference(kd->buf, &kxfer_srcu), vma);
+	srcu_read_unlock(&kxfer_srcu, idx);
+	if (!ret)
+		kxfer_count(kd, KXFER_PATH_MMAP, vma->vm_end - vma->vm_start);
 	return ret;
 }

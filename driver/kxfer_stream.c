@@ -55,7 +55,7 @@ static u32 kxfer_stream_payload(const struct kxfer_stream *s)
 
 static void *kxfer_stream_block(struct kxfer_stream *s, u32 i)
 {
-	return stream_to_dev(s)->buf.vaddr + (size_t)i * s->cfg.stride;
+	return s->buf->vaddr + (size_t)i * s->cfg.stride;
 }
 
 static void kxfer_fifo_push(struct kxfer_stream *s, struct kxfer_stream_fifo *f,
@@ -88,15 +88,14 @@ static void kxfer_stream_wake(struct kxfer_stream *s, __poll_t mask)
  * every other backing is coherent with both the kernel's and user
  * space's view.
  */
-static bool kxfer_stream_needs_sync(struct kxfer_dev *kd)
+static bool kxfer_stream_needs_sync(struct kxfer_stream *s)
 {
-	return kd->buf.backing == KXFER_BACKING_DMA_NONCOHERENT;
+	return s->buf->backing == KXFER_BACKING_DMA_NONCOHERENT;
 }
 
 /* The device writes block i in full, as its DMA would, and completes it. */
 static void kxfer_stream_fill(struct kxfer_stream *s, u32 i, u64 seq)
 {
-	struct kxfer_dev *kd = stream_to_dev(s);
 	struct kxfer_stream_hdr *hdr = kxfer_stream_block(s, i);
 	void *payload = (void *)hdr + KXFER_HDR_SIZE;
 	u32 len = kxfer_stream_payload(s);
@@ -107,22 +106,22 @@ static void kxfer_stream_fill(struct kxfer_stream *s, u32 i, u64 seq)
 	hdr->crc = kxfer_crc32c(~0U, payload, len);
 	hdr->__reserved = 0;
 	hdr->time_ns = ktime_get_ns();
-	if (kxfer_stream_needs_sync(kd))
-		kxfer_buf_sync(kd, &kd->buf, (u64)i * s->cfg.stride,
+	/* The ranges are inside the buffer: it cannot fail. */
+	if (kxfer_stream_needs_sync(s))
+		kxfer_buf_sync(s->buf, (u64)i * s->cfg.stride,
 			       s->cfg.block_size, DMA_FROM_DEVICE, true);
 }
 
 /* The device consumes block i: checks it and counts what is wrong. */
 static void kxfer_stream_check(struct kxfer_stream *s, u32 i)
 {
-	struct kxfer_dev *kd = stream_to_dev(s);
 	void *blk = kxfer_stream_block(s, i);
 	struct kxfer_stream_hdr hdr;
 	u32 len = kxfer_stream_payload(s);
 	bool bad;
 
-	if (kxfer_stream_needs_sync(kd))
-		kxfer_buf_sync(kd, &kd->buf, (u64)i * s->cfg.stride,
+	if (kxfer_stream_needs_sync(s))
+		kxfer_buf_sync(s->buf, (u64)i * s->cfg.stride,
 			       s->cfg.block_size, DMA_TO_DEVICE, false);
 	/* User space may still write it (ring, queue): read it once. */
 	memcpy(&hdr, blk, sizeof(hdr));
@@ -665,24 +664,27 @@ static long kxfer_stream_start(struct kxfer_file *kf, void __user *argp)
 		ret = -EBUSY;
 		goto unlock;
 	}
-	/* RESIZE waits for ctl_lock, so the buffer stays as it is now. */
-	if (!kd->buf.vaddr) {
-		ret = -EOPNOTSUPP;
-		goto unlock;
-	}
-	if ((u64)req.depth * req.stride > kd->buf.size) {
+	/*
+	 * RESIZE waits for ctl_lock, so this stays the buffer until STOP;
+	 * the stream's own reference keeps it for the device's work.
+	 */
+	mutex_lock(&kd->resize_lock);
+	s->buf = kxfer_cur_buf(kd);
+	kref_get(&s->buf->ref);
+	mutex_unlock(&kd->resize_lock);
+	if ((u64)req.depth * req.stride > s->buf->size) {
 		ret = -EINVAL;
-		goto unlock;
+		goto put_buf;
 	}
 	if (copy_to_user(argp, &req, sizeof(req))) {
 		ret = -EFAULT;
-		goto unlock;
+		goto put_buf;
 	}
 
 	s->cfg = req;
 	ret = kxfer_stream_alloc(s);
 	if (ret)
-		goto unlock;
+		goto put_buf;
 
 	memset(&s->st, 0, sizeof(s->st));
 	s->st.running = 1;
@@ -704,6 +706,12 @@ static long kxfer_stream_start(struct kxfer_file *kf, void __user *argp)
 	s->running = true;
 	spin_unlock(&s->lock);
 	hrtimer_start(&s->timer, s->period, HRTIMER_MODE_REL);
+	mutex_unlock(&s->ctl_lock);
+	return 0;
+
+put_buf:
+	kxfer_buf_put(s->buf);
+	s->buf = NULL;
 unlock:
 	mutex_unlock(&s->ctl_lock);
 	return ret;
@@ -754,6 +762,8 @@ static void kxfer_stream_stop_locked(struct kxfer_stream *s)
 	spin_unlock(&s->lock);
 	/* The fault handler checks running under s->lock before this. */
 	kxfer_stream_free(s);
+	kxfer_buf_put(s->buf);
+	s->buf = NULL;
 }
 
 static long kxfer_stream_stop(struct kxfer_stream *s)

@@ -26,6 +26,7 @@
 #include <linux/kxfer.h>
 
 struct file;
+struct kxfer_buf;
 struct kxfer_dev;
 struct kxfer_file;
 struct poll_table_struct;
@@ -50,6 +51,7 @@ struct kxfer_stream {
 	unsigned int users;		/* kxfer_stream_get() holders */
 	const struct kxfer_file *owner;	/* STARTed it; close stops it */
 	struct kxfer_stream_start cfg;
+	struct kxfer_buf *buf;		/* a reference, START to STOP */
 
 	/* read/write and queue interfaces */
 	struct kxfer_stream_fifo free;	/* kernel-owned, empty or consumed */

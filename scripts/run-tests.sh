@@ -14,7 +14,10 @@
 #   5. scripts/guest/selftest/check.sh: the guest runner proves itself
 #   6. per kernel flavour: build the module (W=1), the guest tests and the
 #      benchmark for it, boot it under QEMU (scripts/guest/run.sh) and run
-#      scripts/guest/test-suite.sh as payload
+#      scripts/guest/test-suite.sh as payload; then boot it again with
+#      swiotlb=force (every DMA mapping bounces), where the payload runs
+#      the functional tests only and checks the kernel log for swiotlb
+#      errors (results tagged "[F swiotlb]")
 #   7. tests/pipeline/run.sh: plots and report from the committed fixture
 #   8. scripts/dkms-check.sh: dkms.conf builds against 6.1 and 6.12 headers
 #   9. scripts/cross-build-check.sh: arm64 cross build, make dist, and the
@@ -27,6 +30,7 @@
 #   KXFER_GUEST_TIMEOUT   seconds per guest run (default 300: a full run
 #                         takes 30-80 s, so a hang cannot eat the time budget)
 #   KXFER_GUEST_MEM       guest RAM in MiB (default 1024)
+#   KXFER_SWIOTLB         0: skip the swiotlb=force pass (default 1)
 #
 # Everything printed is also in .cache/test-logs/ (run-tests.log, one .tap
 # per stage, build logs and the guests' console.log/dmesg.txt).
@@ -46,6 +50,7 @@ guest_timeout=${KXFER_GUEST_TIMEOUT:-600}
 guest_mem=${KXFER_GUEST_MEM:-1024}
 ncpu=$(nproc 2>/dev/null || echo 2)
 max_diag=${KXFER_DIAG_LINES:-60}
+swiotlb_pass=${KXFER_SWIOTLB:-1}
 
 case $jobs in ''|*[!0-9]*|0) echo "KXFER_JOBS must be a positive number" >&2; exit 2 ;; esac
 
@@ -169,7 +174,7 @@ test_flavour() {
 	local f=$1 b=$top/.cache/build/$1 lg=$logdir/$1 kenv makej
 	# shellcheck disable=SC2034 # all set by eval of fetch-kernel.sh
 	local KVER KDIR VMLINUZ MODDIR ARCH CROSS_COMPILE QEMU_ARCH DEB_ARCH
-	local have_module='' have_tests='' grc prc reason
+	local have_module='' have_tests=''
 	makej=$2
 
 	echo "# --- flavour $f"
@@ -252,31 +257,47 @@ test_flavour() {
 	*) echo "# [$f] no brd module in $MODDIR: the O_DIRECT tests will skip" ;;
 	esac
 
-	rm -rf "$lg/guest"
-	scripts/guest/run.sh --flavour "$f" --payload "$p" --out "$lg/guest" \
+	guest_pass "$f" "$f" "$p" "$lg/guest" ""
+	if [ "$swiotlb_pass" != 0 ]; then
+		guest_pass "$f" "$f swiotlb" "$p" "$lg/guest-swiotlb" \
+			"swiotlb=force"
+	fi
+}
+
+# guest_pass F TAG PAYLOAD OUT APPEND: boot flavour F with the payload
+# (APPEND added to the kernel command line) and print its TAP, each
+# description tagged [TAG].  The payload (scripts/guest/test-suite.sh)
+# sees swiotlb=force on /proc/cmdline and then runs its swiotlb pass.
+guest_pass() {
+	local f=$1 tag=$2 p=$3 out=$4 append=$5 grc prc reason tap
+	tap=$out.tap
+
+	rm -rf "$out"
+	KXFER_GUEST_APPEND="${KXFER_GUEST_APPEND:-} $append" \
+		scripts/guest/run.sh --flavour "$f" --payload "$p" --out "$out" \
 		--timeout "$guest_timeout" --mem "$guest_mem" \
-		>"$lg/payload.tap" 2>"$lg/guest.err"
+		>"$tap" 2>"$out.err"
 	grc=$?
 
-	# The payload's TAP, each description tagged with the flavour.  Its
-	# plans are checked here and shown as diagnostics, because this
-	# stage's stream mixes them with unplanned results.
-	sed -E -e "s/^(ok|not ok)( [0-9]+)?( -)?( |\$)/\\1\\2 - [$f] /" \
-		-e 's/^1\.\./# plan 1../' "$lg/payload.tap"
+	# The payload's TAP, each description tagged.  Its plans are checked
+	# here and shown as diagnostics, because this stage's stream mixes
+	# them with unplanned results.
+	sed -E -e "s/^(ok|not ok)( [0-9]+)?( -)?( |\$)/\\1\\2 - [$tag] /" \
+		-e 's/^1\.\./# plan 1../' "$tap"
 	# A guest that died already fails below; no second failure for it.
 	prc=$grc
 	case $grc in 124|125) prc=0 ;; esac
-	check_stream "$lg/payload.tap" "$prc" "[$f] guest payload"
+	check_stream "$tap" "$prc" "[$tag] guest payload"
 
 	case $grc in
 	124|125)
-		reason=$(sed -n 's/^guest-run: .*FAILED after [0-9.]*s: //p' "$lg/guest.err" | tail -n1)
-		echo "not ok - [$f] guest ran cleanly (no timeout, panic or kernel warning): ${reason:-exit status $grc}"
-		diag "$lg/guest.err"
+		reason=$(sed -n 's/^guest-run: .*FAILED after [0-9.]*s: //p' "$out.err" | tail -n1)
+		echo "not ok - [$tag] guest ran cleanly (no timeout, panic or kernel warning): ${reason:-exit status $grc}"
+		diag "$out.err"
 		;;
 	*)
-		echo "ok - [$f] guest ran cleanly (no timeout, panic or kernel warning)"
-		grep '^guest-run: .*guest boot' "$lg/guest.err" | sed 's/^/# /'
+		echo "ok - [$tag] guest ran cleanly (no timeout, panic or kernel warning)"
+		grep '^guest-run: .*guest boot' "$out.err" | sed 's/^/# /'
 		;;
 	esac
 }

@@ -7,6 +7,7 @@
 # log holds a warning, BUG, oops, hardened-usercopy report, lockdep report,
 # stack trace, lockup or panic; exit 0 when it is clean.  Used on the
 # guest's dmesg (and on the console when the guest died before saving it).
+# A full swiotlb bounce buffer counts too.
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: check-dmesg.sh FILE" >&2; exit 2; }
@@ -21,6 +22,9 @@ pattern='WARNING:|BUG:|Oops|usercopy:|lockdep|Call [Tt]race|general protection'
 pattern="$pattern|kernel BUG|Unable to handle kernel|Internal error:"
 pattern="$pattern|Kernel panic|soft lockup|hard LOCKUP|blocked for more than"
 pattern="$pattern|rcu.*detected stall|UBSAN:|stack-protector|corruption"
+# A bounce buffer that overflowed: DMA mappings failed (kxfer ABI 3 under
+# swiotlb=force; nothing may bounce since ABI 4).
+pattern="$pattern|swiotlb buffer is full"
 
 if grep -Eq -- "$pattern" "$1"; then
 	echo "kernel log $1 reports problems:"

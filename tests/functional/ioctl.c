@@ -23,7 +23,10 @@
 #define RW (PROT_READ | PROT_WRITE)
 #define ALL_FEATURES (KXFER_FEAT_ITER | KXFER_FEAT_MMAP | KXFER_FEAT_CHECKSUM | \
 		      KXFER_FEAT_FILL | KXFER_FEAT_RESIZE | KXFER_FEAT_STATS | \
-		      KXFER_FEAT_BACKINGS | KXFER_FEAT_CACHE | KXFER_FEAT_SYNC)
+		      KXFER_FEAT_BACKINGS | KXFER_FEAT_SYNC | \
+		      KXFER_FEAT_REVOKE | KXFER_FEAT_SHMEM | \
+		      KXFER_FEAT_DMA_ATTRS)
+/* Bit 7 was the per-file cache attribute of ABI 2-3: retired, never set. */
 
 static uint32_t crc_of(const void *p, size_t len)
 {
@@ -425,7 +428,7 @@ TEST(get_mode_initially_none_with_zero_csum)
 
 	ASSERT_EQ(m.work, (uint32_t)KXFER_WORK_NONE);
 	ASSERT_EQ(m.last_csum, 0u);
-	ASSERT_EQ(m.cache, (uint32_t)KXFER_CACHE_CACHED);
+	ASSERT_EQ(m.__reserved, 0u);
 }
 
 TEST(get_mode_returns_what_set_mode_set)
@@ -456,34 +459,38 @@ TEST(set_mode_unknown_work_fails_einval)
 	ASSERT_EQ(kx_get_mode(fd).work, (uint32_t)KXFER_WORK_CHECKSUM);
 }
 
-TEST(set_mode_unknown_cache_fails_einval)
+/*
+ * __reserved was the cache attribute of ABI 2-3: any value but 0 (the old
+ * CACHED) must fail, so an old binary asking for WC or UNCACHED learns that
+ * it no longer gets them.
+ */
+TEST(set_mode_nonzero_reserved_fails_einval)
 {
+	static const uint32_t bad[] = { 1, 2, 3, 0x80000000u, 0xffffffffu };
 	int fd = kx_open();
-	struct kxfer_mode m = { .work = KXFER_WORK_FILL, .cache = 3 };
 
-	ASSERT_ERRNO(ioctl(fd, KXFER_IOC_SET_MODE, &m), EINVAL);
-	m.cache = 0xffffffff;
-	ASSERT_ERRNO(ioctl(fd, KXFER_IOC_SET_MODE, &m), EINVAL);
-	ASSERT_EQ(kx_get_mode(fd).work, (uint32_t)KXFER_WORK_NONE);
-	ASSERT_EQ(kx_get_mode(fd).cache, (uint32_t)KXFER_CACHE_CACHED);
+	kx_set_mode(fd, KXFER_WORK_CHECKSUM, 5);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct kxfer_mode m = { .work = KXFER_WORK_FILL, .seed = 9,
+					.__reserved = bad[i] };
+
+		EXPECT_ERRNO(ioctl(fd, KXFER_IOC_SET_MODE, &m), EINVAL);
+	}
+	ASSERT_EQ(kx_get_mode(fd).work, (uint32_t)KXFER_WORK_CHECKSUM);
+	ASSERT_EQ(kx_get_mode(fd).seed, 5u);
+	ASSERT_EQ(kx_get_mode(fd).__reserved, 0u);
 }
 
-TEST(get_mode_returns_cache_that_set_mode_set)
+TEST(get_mode_reserved_is_zero_after_set_mode)
 {
-	static const uint32_t caches[] = {
-		KXFER_CACHE_WC, KXFER_CACHE_UNCACHED, KXFER_CACHE_CACHED,
-	};
 	int fd = kx_open();
+	struct kxfer_mode m = { .work = KXFER_WORK_CHECKSUM };
 
-	for (size_t i = 0; i < sizeof(caches) / sizeof(caches[0]); i++) {
-		struct kxfer_mode m = { .work = KXFER_WORK_CHECKSUM,
-					.cache = caches[i] };
-
-		ASSERT_OK(ioctl(fd, KXFER_IOC_SET_MODE, &m));
-		m = kx_get_mode(fd);
-		ASSERT_EQ(m.cache, caches[i]);
-		ASSERT_EQ(m.work, (uint32_t)KXFER_WORK_CHECKSUM);
-	}
+	ASSERT_OK(ioctl(fd, KXFER_IOC_SET_MODE, &m));
+	memset(&m, 0xa5, sizeof(m));
+	ASSERT_OK(ioctl(fd, KXFER_IOC_GET_MODE, &m));
+	ASSERT_EQ(m.__reserved, 0u);
+	ASSERT_EQ(m.work, (uint32_t)KXFER_WORK_CHECKSUM);
 }
 
 /* last_csum is an output: SET_MODE must not reject or store it. */

@@ -9,14 +9,19 @@
  * produce exactly the output the model computes; each failure must leave
  * the argument untouched.
  *
- * RESIZE moves the buffer between all three backings, with sizes around
+ * RESIZE moves the buffer between all six backings, with sizes around
  * each one's limits (1, a page, the pages backing's largest block, the
- * PMD size, 1 GiB, one past each).  Sizes the model follows stay small;
+ * PMD size, 1 GiB, one past each), while mapped too (ABI 4: it revokes,
+ * never EBUSY).  Sizes the model follows stay small;
  * a bigger one that succeeds is checked at once (INFO with huge_size, a
  * SYNC over all of it, the kept bytes and the zero tail) and shrunk back.
  * After every RESIZE, INFO must match the model, and one that fails with
  * ENOMEM must leave size, backing and contents as they were.  SYNC_FOR_CPU
- * and SYNC_FOR_DEVICE must not change a byte of the buffer.
+ * and SYNC_FOR_DEVICE must not change a byte of the buffer (SYNC_FOR_CPU
+ * writes back before it invalidates).  SET_MODE's __reserved field (ABI
+ * 2-3's cache attribute) must be zero.  A fifth of the cases go to a file
+ * opened read-only: what mutates must fail with EBADF (or an argument
+ * error) and change nothing.
  *
  * A second test replays the same cases and compares the statistics with
  * the model after every single case, so that a counting error is pinned
@@ -24,6 +29,7 @@
  */
 #define _GNU_SOURCE
 #define KXT_FILE_ORDER 30
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +46,9 @@
 #define ALL_FEATURES	(KXFER_FEAT_ITER | KXFER_FEAT_MMAP | \
 			 KXFER_FEAT_CHECKSUM | KXFER_FEAT_FILL | \
 			 KXFER_FEAT_RESIZE | KXFER_FEAT_STATS | \
-			 KXFER_FEAT_BACKINGS | KXFER_FEAT_CACHE | \
-			 KXFER_FEAT_SYNC)
+			 KXFER_FEAT_BACKINGS | KXFER_FEAT_SYNC | \
+			 KXFER_FEAT_REVOKE | KXFER_FEAT_SHMEM | \
+			 KXFER_FEAT_DMA_ATTRS)
 
 /*
  * Buffers the model follows case by case are at most SMALL_PAGES pages:
@@ -71,7 +78,7 @@ static const unsigned int fuzz_weights[] = {
 };
 #define NR_CMDS (sizeof(fuzz_cmds) / sizeof(fuzz_cmds[0]))
 
-enum { OUT_OK, OUT_EINVAL, OUT_EFAULT, OUT_EBUSY, OUT_ENOMEM, OUT_OTHER,
+enum { OUT_OK, OUT_EINVAL, OUT_EFAULT, OUT_EBADF, OUT_ENOMEM, OUT_OTHER,
        NR_OUT };
 
 struct ioctl_fuzz {
@@ -80,7 +87,9 @@ struct ioctl_fuzz {
 	struct hx_rng r;
 	int fd;			/* the file under test (its mode is modelled) */
 	int vfd;		/* reads for verification, mappings */
+	int ro;			/* the same device opened O_RDONLY */
 	void *maps[MAX_MAPS];
+	int map_counted[MAX_MAPS];	/* in INFO.nr_mappings (not shmem) */
 	int nmaps;
 	int check_stats;
 	unsigned int big_budget;
@@ -88,25 +97,11 @@ struct ioctl_fuzz {
 	unsigned long per_cmd[NR_CMDS];
 	unsigned long outcome[NR_OUT];
 	unsigned long resized[MODEL_NR_BACKINGS];	/* successes */
-	unsigned long bad_backing, big, huge, big_enomem, cleans;
+	unsigned long bad_backing, big, huge, big_enomem, ro_cases;
+	unsigned long resized_mapped;
 	unsigned long maps_made, checks;
 	char desc[512];
 };
-
-/*
- * Where the DMA API may see the kxfer device as non-coherent (arm64
- * boards), SYNC_FOR_CPU(FROM_DEVICE) and SUBMIT on a WC/uncached file
- * invalidate the kernel's cache lines, dropping what the kernel wrote
- * (a FETCH fill) but had not cleaned yet: memory then rightly differs
- * from the model.  A clean of the range just before keeps the check
- * exact there; on x86 the DMA API is coherent and nothing is needed.
- * TCG does not model caches either way.
- */
-#if defined(__x86_64__) || defined(__i386__)
-#define CLEAN_BEFORE_INVALIDATE	0
-#else
-#define CLEAN_BEFORE_INVALIDATE	1
-#endif
 
 static unsigned int pick_cmd(struct hx_rng *r, unsigned int *idx)
 {
@@ -123,26 +118,20 @@ static unsigned int pick_cmd(struct hx_rng *r, unsigned int *idx)
 	return fuzz_cmds[0];
 }
 
-/* Mostly the three backings; else one past them, a stray bit, junk. */
+/* Mostly the six backings; else one past them, a stray bit, junk. */
 static uint32_t pick_backing(struct hx_rng *r)
 {
-	unsigned int v = hx_below(r, 100);
-
-	if (v < 30)
-		return KXFER_BACKING_VMALLOC;
-	if (v < 60)
-		return KXFER_BACKING_PAGES;
-	if (v < 90)
-		return KXFER_BACKING_DMA;
+	if (hx_chance(r, 90))
+		return hx_below(r, KX_NR_BACKINGS);
 	switch (hx_below(r, 4)) {
 	case 0:
-		return KXFER_BACKING_DMA + 1;
+		return KX_NR_BACKINGS;
 	case 1:
 		return UINT32_MAX;
 	case 2:
 		return 1U << hx_between(r, 2, 31);
 	default:
-		return (uint32_t)hx_next(r) | 4;
+		return (uint32_t)hx_next(r) | 8;
 	}
 }
 
@@ -185,8 +174,8 @@ static uint64_t pick_resize_size(struct ioctl_fuzz *f, uint32_t *backing)
 			pmd - ps, pmd - 1, pmd, pmd, pmd + 1, pmd + ps,
 		};
 
-		/* Mostly on pages, where the PMD size makes a huge buffer. */
-		*backing = hx_chance(r, 60) ? KXFER_BACKING_PAGES :
+		/* Mostly on shmem, whose buffers THP maps huge. */
+		*backing = hx_chance(r, 60) ? KXFER_BACKING_SHMEM :
 			   pick_backing(r);
 		return near_pmd[hx_below(r, sizeof(near_pmd) /
 					    sizeof(near_pmd[0]))];
@@ -218,12 +207,12 @@ static uint64_t pick_resize_size(struct ioctl_fuzz *f, uint32_t *backing)
 	return lo + 1 + hx_below(r, lo);
 }
 
-/* A valid, unmapped RESIZE: the driver will try to allocate. */
+/* A valid RESIZE: the driver will try to allocate. */
 static int resize_allocates(const struct ioctl_fuzz *f,
 			    const struct kxfer_resize *rq)
 {
 	return !rq->flags && rq->backing < MODEL_NR_BACKINGS && rq->size &&
-	       rq->size <= f->d.backing_max[rq->backing] && !f->d.mapped;
+	       rq->size <= f->d.backing_max[rq->backing];
 }
 
 /* Mostly the three directions; else one past them, a stray bit, junk. */
@@ -263,9 +252,10 @@ static void pick_input(struct ioctl_fuzz *f, unsigned int cmd,
 				(uint32_t)pick_u64(r, 3, 4);
 		in->mode.seed = (uint32_t)hx_next(r);
 		in->mode.last_csum = (uint32_t)hx_next(r);
-		/* valid 0..2 mostly; else 3 or a stray bit or junk */
-		in->mode.cache = hx_chance(r, 85) ? hx_below(r, 3) :
-				 hx_chance(r, 30) ? 3 : pick_reserved(r);
+		/* zero mostly; else ABI 2-3's cache values, a stray bit, junk */
+		in->mode.__reserved = hx_chance(r, 85) ? 0 :
+				      hx_chance(r, 30) ? hx_between(r, 1, 3) :
+				      pick_reserved(r);
 		break;
 	case KXFER_IOC_RESIZE:
 		in->resize.backing = pick_backing(r);
@@ -314,9 +304,9 @@ static void describe(struct ioctl_fuzz *f, unsigned long i, unsigned int cmd,
 		break;
 	case KXFER_IOC_SET_MODE:
 		snprintf(fields, sizeof(fields),
-			 " {work %u, seed %#x, last_csum %#x, cache %#x}",
+			 " {work %u, seed %#x, last_csum %#x, __reserved %#x}",
 			 in->mode.work, in->mode.seed, in->mode.last_csum,
-			 in->mode.cache);
+			 in->mode.__reserved);
 		break;
 	case KXFER_IOC_RESIZE:
 		snprintf(fields, sizeof(fields),
@@ -356,7 +346,7 @@ static int outcome_index(int got)
 	case 0: return OUT_OK;
 	case EINVAL: return OUT_EINVAL;
 	case EFAULT: return OUT_EFAULT;
-	case EBUSY: return OUT_EBUSY;
+	case EBADF: return OUT_EBADF;
 	case ENOMEM: return OUT_ENOMEM;
 	default: return OUT_OTHER;
 	}
@@ -383,7 +373,6 @@ static void resync_all(struct ioctl_fuzz *f)
 	f->d.work = m.work;
 	f->d.seed = m.seed;
 	f->d.last_csum = m.last_csum;
-	f->d.cache = m.cache;
 	kx_get_stats(f->vfd, &st);
 	memcpy(f->d.bytes, st.bytes, sizeof(f->d.bytes));
 	memcpy(f->d.calls, st.calls, sizeof(f->d.calls));
@@ -435,30 +424,6 @@ static void sync_must_work(struct ioctl_fuzz *f, unsigned int cmd,
 		fuzz_report(f, "%s {offset %#" PRIx64 ", length %#" PRIx64 ", direction %u} of a %" PRIu64 "-byte buffer: %s, expected success",
 		            model_ioctl_name(cmd), off, len, dir, f->d.size,
 		            hx_errname(errno));
-}
-
-/* See CLEAN_BEFORE_INVALIDATE; only for calls the model lets succeed. */
-static void clean_before_invalidate(struct ioctl_fuzz *f, unsigned int cmd,
-				    const union model_ioctl_arg *in)
-{
-	uint64_t off, len;
-
-	if (!CLEAN_BEFORE_INVALIDATE)
-		return;
-	if (cmd == KXFER_IOC_SYNC_FOR_CPU &&
-	    in->sync.direction != KXFER_SYNC_TO_DEVICE) {
-		off = in->sync.offset;
-		len = in->sync.length;
-	} else if (cmd == KXFER_IOC_SUBMIT &&
-		   f->d.cache != KXFER_CACHE_CACHED) {
-		off = in->xfer.offset;
-		len = in->xfer.length;
-	} else {
-		return;
-	}
-	f->cleans++;
-	sync_must_work(f, KXFER_IOC_SYNC_FOR_DEVICE, off, len,
-		       KXFER_SYNC_TO_DEVICE);
 }
 
 /*
@@ -520,7 +485,7 @@ static void big_buffer(struct ioctl_fuzz *f, uint64_t size, uint32_t backing)
 	expect_info(f, "after the RESIZE: ");
 	if (d->size != size)
 		return;		/* resynced to what the device has */
-	/* Clean, then invalidate, the whole of it: no byte may change. */
+	/* Hand over and take back the whole of it: no byte may change. */
 	sync_must_work(f, KXFER_IOC_SYNC_FOR_DEVICE, 0, size,
 		       KXFER_SYNC_TO_DEVICE);
 	sync_must_work(f, KXFER_IOC_SYNC_FOR_CPU, 0, size,
@@ -615,17 +580,16 @@ static void check_success(struct ioctl_fuzz *f, unsigned int cmd,
 	case KXFER_IOC_SET_MODE:
 		d->work = in->mode.work;
 		d->seed = in->mode.seed;
-		d->cache = in->mode.cache;
 		d->last_csum = 0;
 		break;
 	case KXFER_IOC_GET_MODE:
 		if (out->mode.work != d->work || out->mode.seed != d->seed ||
 		    out->mode.last_csum != d->last_csum ||
-		    out->mode.cache != d->cache)
-			fuzz_report(f, "GET_MODE returned {work %u, seed %#x, last_csum %#x, cache %u}, expected {%u, %#x, %#x, %u}",
+		    out->mode.__reserved)
+			fuzz_report(f, "GET_MODE returned {work %u, seed %#x, last_csum %#x, __reserved %u}, expected {%u, %#x, %#x, 0}",
 			            out->mode.work, out->mode.seed,
-			            out->mode.last_csum, out->mode.cache,
-			            d->work, d->seed, d->last_csum, d->cache);
+			            out->mode.last_csum, out->mode.__reserved,
+			            d->work, d->seed, d->last_csum);
 		break;
 	case KXFER_IOC_GET_STATS:
 		for (int s = KXFER_NR_PATHS; s < KXFER_STATS_SLOTS; s++)
@@ -665,14 +629,17 @@ static void toggle_mapping(struct ioctl_fuzz *f)
 	 * a third of the time, for RESIZE to succeed in.
 	 */
 	if (f->nmaps == MAX_MAPS || (f->nmaps && hx_chance(&f->r, 75))) {
-		ASSERT_OK(munmap(f->maps[--f->nmaps], ps));
-		f->d.mapped--;
+		f->nmaps--;
+		ASSERT_OK(munmap(f->maps[f->nmaps], ps));
+		f->d.mapped -= f->map_counted[f->nmaps];
 		return;
 	}
+	/* Never touched: a RESIZE may revoke it (SIGBUS), which is fine. */
+	f->map_counted[f->nmaps] = f->d.backing != KXFER_BACKING_SHMEM;
+	f->d.mapped += f->map_counted[f->nmaps];
 	f->maps[f->nmaps++] = kx_map(f->vfd, ps,
 				     hx_below(&f->r, f->d.size / ps) * ps,
 				     PROT_READ, MAP_SHARED);
-	f->d.mapped++;
 	f->maps_made++;
 	model_count(&f->d, KXFER_PATH_MMAP, ps);
 }
@@ -684,13 +651,27 @@ static void one_case(struct ioctl_fuzz *f, unsigned long i)
 	struct hx_ptr p;
 	struct hx_want w;
 	size_t size;
-	int r, got, copy_out_fails;
+	int r, got, copy_out_fails, ro;
 
 	cmd = pick_cmd(&f->r, &ci);
 	size = model_ioctl_size(cmd);
 	p = hx_arena_ptr(&f->a, pick_ptr_kind(&f->r), size ? size : 1, &f->r);
 	pick_input(f, cmd, &in);
+	/*
+	 * The read-only file gets what it must refuse and what cannot depend
+	 * on its own mode (always "none": it can never select fill, and no
+	 * other mode is set on it): not FETCH, GET_MODE or a SET_MODE that
+	 * is not fill.
+	 */
+	ro = cmd != KXFER_IOC_FETCH && cmd != KXFER_IOC_GET_MODE &&
+	     hx_chance(&f->r, 20);
+	if (ro && cmd == KXFER_IOC_SET_MODE)
+		in.mode.work = KXFER_WORK_FILL;
 	describe(f, i, cmd, &p, &in);
+	if (ro) {
+		append_desc(f, ", on the read-only file");
+		f->ro_cases++;
+	}
 	f->per_cmd[ci]++;
 
 	/* What the argument holds before: the input, or 0xA5 for outputs. */
@@ -701,11 +682,12 @@ static void one_case(struct ioctl_fuzz *f, unsigned long i)
 	if (size)
 		arena_put(&f->a, &p, &pre, size);
 
-	model_ioctl(&f->d, cmd, &p, &in, &w, &copy_out_fails);
-	if (hx_want_has(&w, 0) || copy_out_fails)
-		clean_before_invalidate(f, cmd, &in);
+	if (ro)
+		model_ioctl_ro(&f->d, cmd, &p, &in, &w, &copy_out_fails);
+	else
+		model_ioctl(&f->d, cmd, &p, &in, &w, &copy_out_fails);
 	errno = 0;
-	r = ioctl(f->fd, cmd, p.p);
+	r = ioctl(ro ? f->ro : f->fd, cmd, p.p);
 	got = r == 0 ? 0 : errno;
 	if (r != 0 && r != -1)
 		fuzz_report(f, "ioctl returned %d, expected 0 or -1", r);
@@ -733,8 +715,17 @@ static void one_case(struct ioctl_fuzz *f, unsigned long i)
 		fuzz_report(f, "failed with %s but changed its argument",
 		            hx_errname(got));
 	}
-	if (cmd == KXFER_IOC_RESIZE)
+	if (cmd == KXFER_IOC_RESIZE) {
+		if (!got && f->nmaps)
+			f->resized_mapped++;
 		after_resize(f, &in.resize, got);
+	}
+	if (ro && got && cmd != KXFER_IOC_RESIZE) {
+		/* A refused mutation: not a byte may have changed. */
+		f->checks++;
+		append_desc(f, "; the buffer after the refusal");
+		fuzz_check_contents(f);
+	}
 	if (f->check_stats)
 		fuzz_check_stats(f);
 }
@@ -748,7 +739,9 @@ static void one_case(struct ioctl_fuzz *f, unsigned long i)
 static void learn_limits(struct ioctl_fuzz *f, uint64_t *max)
 {
 	static const uint32_t order[] = {
-		KXFER_BACKING_PAGES, KXFER_BACKING_DMA, KXFER_BACKING_VMALLOC,
+		KXFER_BACKING_PAGES, KXFER_BACKING_DMA, KXFER_BACKING_SHMEM,
+		KXFER_BACKING_DMA_WC, KXFER_BACKING_DMA_NONCOHERENT,
+		KXFER_BACKING_VMALLOC,
 	};
 	uint64_t ps = kx_page();
 	struct kxfer_info info;
@@ -786,6 +779,7 @@ static void run_ioctl_fuzz(int with_stats)
 	f->big_budget = BIG_BUDGET;
 	f->fd = kx_open();
 	f->vfd = kx_open();
+	f->ro = kx_open_flags(O_RDONLY);
 	kx_info(f->fd, &start);
 	hx_rng_init(&f->r, seed, 0x10c71);
 	hx_arena_init(&f->a, 64 * 1024);
@@ -797,9 +791,11 @@ static void run_ioctl_fuzz(int with_stats)
 	kx_set_mode(f->fd, KXFER_WORK_NONE, 0);
 	model_init(&f->d, f->vfd, (SMALL_PAGES + 1) * ps);
 	memcpy(f->d.backing_max, max, sizeof(max));
-	kxt_diag("max_size: vmalloc %" PRIu64 ", pages %" PRIu64 ", dma %" PRIu64 "; PMD size %" PRIu64 "%s",
+	kxt_diag("max_size: vmalloc %" PRIu64 ", pages %" PRIu64 ", dma %" PRIu64 ", shmem %" PRIu64 ", dma-wc %" PRIu64 ", dma-noncoherent %" PRIu64 "; PMD size %" PRIu64 "%s",
 		 max[KXFER_BACKING_VMALLOC], max[KXFER_BACKING_PAGES],
-		 max[KXFER_BACKING_DMA], f->d.pmd,
+		 max[KXFER_BACKING_DMA], max[KXFER_BACKING_SHMEM],
+		 max[KXFER_BACKING_DMA_WC],
+		 max[KXFER_BACKING_DMA_NONCOHERENT], f->d.pmd,
 		 f->d.pmd ? "" : " (no THP: no huge buffer)");
 	kx_reset_stats(f->fd);
 
@@ -833,22 +829,23 @@ static void run_ioctl_fuzz(int with_stats)
 		 f->per_cmd[3], f->per_cmd[4], f->per_cmd[5], f->per_cmd[6],
 		 f->per_cmd[7], f->per_cmd[8], f->per_cmd[9], f->maps_made,
 		 f->checks);
-	kxt_diag("outcomes: success %lu, EINVAL %lu, EFAULT %lu, EBUSY %lu, ENOMEM %lu, other %lu",
+	kxt_diag("outcomes: success %lu, EINVAL %lu, EFAULT %lu, EBADF %lu, ENOMEM %lu, other %lu; %lu cases on the read-only file",
 		 f->outcome[OUT_OK], f->outcome[OUT_EINVAL],
-		 f->outcome[OUT_EFAULT], f->outcome[OUT_EBUSY],
-		 f->outcome[OUT_ENOMEM], f->outcome[OUT_OTHER]);
-	kxt_diag("RESIZE: succeeded to vmalloc %lu, pages %lu, dma %lu; %lu with an unknown backing; %lu beyond %u pages checked and shrunk back (%lu of them huge), %lu of that size refused with ENOMEM",
+		 f->outcome[OUT_EFAULT], f->outcome[OUT_EBADF],
+		 f->outcome[OUT_ENOMEM], f->outcome[OUT_OTHER], f->ro_cases);
+	kxt_diag("RESIZE: succeeded to vmalloc %lu, pages %lu, dma %lu, shmem %lu, dma-wc %lu, dma-noncoherent %lu (%lu while mapped); %lu with an unknown backing; %lu beyond %u pages checked and shrunk back (%lu of them huge), %lu of that size refused with ENOMEM",
 		 f->resized[KXFER_BACKING_VMALLOC],
 		 f->resized[KXFER_BACKING_PAGES],
-		 f->resized[KXFER_BACKING_DMA], f->bad_backing, f->big,
-		 SMALL_PAGES, f->huge, f->big_enomem);
-	if (CLEAN_BEFORE_INVALIDATE)
-		kxt_diag("%lu cleans (SYNC_FOR_DEVICE) before an invalidating call",
-			 f->cleans);
+		 f->resized[KXFER_BACKING_DMA],
+		 f->resized[KXFER_BACKING_SHMEM],
+		 f->resized[KXFER_BACKING_DMA_WC],
+		 f->resized[KXFER_BACKING_DMA_NONCOHERENT], f->resized_mapped,
+		 f->bad_backing, f->big, SMALL_PAGES, f->huge, f->big_enomem);
 	fuzz_report_summary(f->reports, seed, cases);
 	b = start.backing < MODEL_NR_BACKINGS ? start.backing :
 	    KXFER_BACKING_VMALLOC;
 	model_device_resize(f->fd, start.buf_size, b);
+	close(f->ro);
 	model_free(&f->d);
 	hx_arena_free(&f->a);
 	free(f);

@@ -7,10 +7,11 @@
  *     mapping (the module reference count follows the open files, which
  *     mappings keep), and is removed without a trace afterwards;
  *   - a mapping inherited over fork() is counted in both processes, both
- *     see each other's stores, and it pins the buffer until the last
- *     holder is gone, whether it unmaps, exits or is killed;
+ *     see each other's stores, and it is counted until the last holder is
+ *     gone, whether it unmaps, exits or is killed;
  *   - a mapping outlives close() of its file, can be split or moved, and
- *     keeps RESIZE at EBUSY until its last piece is unmapped.
+ *     every piece of it follows a RESIZE (ABI 4: vmalloc to vmalloc
+ *     revokes, and later accesses reach the new buffer).
  */
 #define _GNU_SOURCE
 #define KXT_FILE_ORDER 60
@@ -47,14 +48,31 @@ static int try_resize(int fd, uint64_t size)
 	return ioctl(fd, KXFER_IOC_RESIZE, &r) ? errno : 0;
 }
 
-static void expect_busy(int fd, const char *when)
+/*
+ * RESIZE to size on vmalloc succeeds with the mapping alive, and the
+ * mapping's word at p (buffer offset off, 8-aligned) then shows what is
+ * written into the new buffer there.
+ */
+static void expect_resize_reaches(int fd, uint64_t size, volatile char *p,
+				  uint64_t off, const char *when)
 {
-	int e = try_resize(fd, 2 * kx_page());
+	uint64_t got = 0, want;
+	int e = try_resize(fd, size), sig;
 
-	if (e != EBUSY)
+	if (e) {
 		kxt_fail_at(__FILE__, __LINE__, 0,
-			    "RESIZE %s: %s, expected EBUSY", when,
-			    e ? kxt_errstr(e) : "success");
+			    "RESIZE %s: %s, expected success (ABI 4 revokes)",
+			    when, kxt_errstr(e));
+		return;
+	}
+	kx_put_pattern(fd, off, 8, 0x1ead);
+	kx_pattern_fill(&want, off, 8, 0x1ead);
+	sig = kx_probe_access(p, 0, 0, &got);
+	if (sig || got != want)
+		kxt_fail_at(__FILE__, __LINE__, 0,
+			    "after RESIZE %s the mapping %s at offset %" PRIu64 " (%#" PRIx64 "), expected the new buffer's %#" PRIx64,
+			    when, sig ? strsignal(sig) : "reads", off, got,
+			    want);
 }
 
 /* -1 when the module is not loaded. */
@@ -151,7 +169,7 @@ TEST(rmmod_refused_while_any_process_holds_file_or_mapping)
 	EXPECT_EQ(kx_size(fd), KX_DEFAULT_BUF_SIZE);
 }
 
-TEST(forked_mapping_is_counted_shared_and_pins_until_last_holder)
+TEST(forked_mapping_is_counted_and_shared_until_last_holder)
 {
 	size_t ps = kx_page(), len = 4 * ps;
 	struct kx_sync sync;
@@ -191,7 +209,8 @@ TEST(forked_mapping_is_counted_shared_and_pins_until_last_holder)
 	ASSERT_OK(munmap(m, len));
 	ASSERT_OK(munmap(dontfork, ps));
 	EXPECT_EQ(mappings(fd), 1u);	/* the child's */
-	expect_busy(fd, "while only the child still maps the buffer");
+	/* ABI 4: the child's mapping does not stop a RESIZE either. */
+	EXPECT_EQ(try_resize(fd, start_size), 0);
 
 	kx_sync_tell_child(&sync);
 	ASSERT_TRUE(kxt_wait_ok(pid, "sharing the mapping"));
@@ -236,7 +255,8 @@ static void holder_dies(int by_kill)
 	kx_sync_in_parent(&sync);
 	kx_sync_wait_child(&sync);
 	EXPECT_EQ(mappings(fd), 7u);
-	expect_busy(fd, "while the child maps the buffer");
+	/* ABI 4: revokes the child's mappings, which then die with it. */
+	EXPECT_EQ(try_resize(fd, start_size), 0);
 	if (by_kill)
 		ASSERT_OK(kill(pid, SIGKILL));
 	else
@@ -257,7 +277,7 @@ TEST(holder_killed_with_sigkill_releases_its_mappings)
 	holder_dies(1);
 }
 
-TEST(mapping_outlives_close_and_blocks_resize_until_last_piece_unmapped)
+TEST(mapping_outlives_close_and_each_piece_follows_resize)
 {
 	size_t ps = kx_page();
 	uint64_t start_size;
@@ -278,7 +298,9 @@ TEST(mapping_outlives_close_and_blocks_resize_until_last_piece_unmapped)
 	kx_put_pattern(vfd, ps, ps, 0xbeef);
 	kx_expect_pattern_mem(m, ps, ps, 0xbeef,
 			      "mapping after a write() made after close()");
-	expect_busy(vfd, "with a mapping of a closed file");
+	expect_resize_reaches(vfd, start_size, m, ps,
+			      "with a mapping of a closed file");
+	kx_put_pattern(vfd, ps, ps, 0xbeef);
 
 	/* Moved elsewhere: still one mapping, same bytes. */
 	moved = mremap(m, 4 * ps, 4 * ps, MREMAP_MAYMOVE | MREMAP_FIXED,
@@ -288,15 +310,20 @@ TEST(mapping_outlives_close_and_blocks_resize_until_last_piece_unmapped)
 		     kxt_errstr(errno));
 	EXPECT_EQ(mappings(vfd), 1u);
 	kx_expect_pattern_mem(moved, ps, ps, 0xbeef, "moved mapping");
-	expect_busy(vfd, "with a moved mapping");
+	expect_resize_reaches(vfd, start_size, moved + ps, 2 * ps,
+			      "with a moved mapping");
 
 	/* Split in three by a hole: two pieces, one count each. */
 	ASSERT_OK(munmap(moved + ps, ps));
 	EXPECT_EQ(mappings(vfd), 2u);
-	expect_busy(vfd, "with two pieces left");
+	expect_resize_reaches(vfd, start_size, moved, ps,
+			      "with two pieces left");
+	expect_resize_reaches(vfd, start_size, moved + 3 * ps, 4 * ps,
+			      "with two pieces left");
 	ASSERT_OK(munmap(moved, ps));
 	EXPECT_EQ(mappings(vfd), 1u);
-	expect_busy(vfd, "with one piece left");
+	expect_resize_reaches(vfd, start_size, moved + 2 * ps, 3 * ps,
+			      "with one piece left");
 	ASSERT_OK(munmap(moved + 2 * ps, 2 * ps));
 	EXPECT_EQ(mappings(vfd), 0u);
 	EXPECT_EQ(try_resize(vfd, start_size / 2), 0);

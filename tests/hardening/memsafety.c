@@ -190,7 +190,7 @@ TEST(get_mode_output_is_fully_defined_and_stays_in_bounds)
 		EXPECT_EQ(m.work, works[i]);
 		EXPECT_EQ(m.seed, (uint32_t)(0x5eed0 + i));
 		EXPECT_EQ(m.last_csum, 0u);
-		EXPECT_EQ(m.cache, (uint32_t)KXFER_CACHE_CACHED);
+		EXPECT_EQ(m.__reserved, 0u);
 	}
 }
 

@@ -83,7 +83,10 @@ uint64_t model_backing_max(uint32_t backing, uint64_t page)
 
 	switch (backing) {
 	case KXFER_BACKING_VMALLOC:
+	case KXFER_BACKING_SHMEM:
 	case KXFER_BACKING_DMA:
+	case KXFER_BACKING_DMA_WC:
+	case KXFER_BACKING_DMA_NONCOHERENT:
 		return MODEL_MAX_BUF_SIZE;
 	case KXFER_BACKING_PAGES:
 		orders = buddy_orders();
@@ -114,8 +117,8 @@ uint64_t model_pmd_size(void)
 
 uint32_t model_huge_size(const struct model_dev *d)
 {
-	/* contract (KXFER_BACKING_PAGES): exactly the PMD size, with THP. */
-	if (d->backing == KXFER_BACKING_PAGES && d->pmd && d->size == d->pmd)
+	/* contract (ABI 4): every shmem buffer, with THP; nothing else. */
+	if (d->backing == KXFER_BACKING_SHMEM && d->pmd)
 		return (uint32_t)d->pmd;
 	return 0;
 }
@@ -126,16 +129,12 @@ const char *model_backing_name(uint32_t backing)
 	static int next;
 	char *s;
 
-	switch (backing) {
-	case KXFER_BACKING_VMALLOC: return "vmalloc";
-	case KXFER_BACKING_PAGES: return "pages";
-	case KXFER_BACKING_DMA: return "dma";
-	default:
-		/* A few in rotation, so one message can name two. */
-		s = other[next++ % 3];
-		snprintf(s, sizeof(other[0]), "backing %u", backing);
-		return s;
-	}
+	if (backing < KX_NR_BACKINGS)
+		return kx_backing_name(backing);
+	/* A few in rotation, so one message can name two. */
+	s = other[next++ % 3];
+	snprintf(s, sizeof(other[0]), "backing %u", backing);
+	return s;
 }
 
 /*
@@ -152,7 +151,7 @@ const char *model_backing_name(uint32_t backing)
 int model_alloc_certain(const struct model_dev *d, uint64_t size,
 			uint32_t backing)
 {
-	if (backing == KXFER_BACKING_VMALLOC)
+	if (backing == KXFER_BACKING_VMALLOC || backing == KXFER_BACKING_SHMEM)
 		return size <= MODEL_SURE_VMALLOC;
 	return size <= MODEL_SURE_PAGES * d->page;
 }
@@ -315,16 +314,9 @@ static int work_valid(uint32_t work)
 	       work == KXFER_WORK_FILL;
 }
 
-static int cache_valid(uint32_t cache)
-{
-	return cache == KXFER_CACHE_CACHED || cache == KXFER_CACHE_WC ||
-	       cache == KXFER_CACHE_UNCACHED;
-}
-
 static int backing_valid(uint32_t backing)
 {
-	return backing == KXFER_BACKING_VMALLOC ||
-	       backing == KXFER_BACKING_PAGES || backing == KXFER_BACKING_DMA;
+	return backing < KX_NR_BACKINGS;
 }
 
 static int sync_direction_valid(uint32_t dir)
@@ -364,8 +356,11 @@ void model_ioctl(const struct model_dev *d, unsigned int cmd,
 			hx_want_add(w, EINVAL);
 		break;
 	case KXFER_IOC_SET_MODE:
-		/* contract: known work and cache; last_csum ignored */
-		if (!work_valid(in->mode.work) || !cache_valid(in->mode.cache))
+		/*
+		 * contract: known work, __reserved zero (ABI 2-3's cache
+		 * attribute); last_csum ignored
+		 */
+		if (!work_valid(in->mode.work) || in->mode.__reserved)
 			hx_want_add(w, EINVAL);
 		break;
 	case KXFER_IOC_RESIZE: {
@@ -374,15 +369,13 @@ void model_ioctl(const struct model_dev *d, unsigned int cmd,
 		/*
 		 * contract: flags zero, a known backing, size 1..max_size of
 		 * that (the target) backing, compared before rounding up to
-		 * a page; EBUSY while mapped.
+		 * a page; mappings do not stop it (ABI 4: it revokes them).
 		 */
 		if (in->resize.flags)
 			hx_want_add(w, EINVAL);
 		if (!backing_valid(b) || !in->resize.size ||
 		    in->resize.size > d->backing_max[b])
 			hx_want_add(w, EINVAL);
-		if (d->mapped)
-			hx_want_add(w, EBUSY);
 		/* contract: "a failed allocation with ENOMEM". */
 		if (!w->n && !model_alloc_certain(d,
 				hx_page_align(in->resize.size), b))
@@ -411,6 +404,44 @@ void model_ioctl(const struct model_dev *d, unsigned int cmd,
 		return;
 	}
 	hx_want_add(w, 0);
+}
+
+int model_ioctl_mutates(unsigned int cmd, const struct hx_ptr *p,
+			const union model_ioctl_arg *in)
+{
+	switch (cmd) {
+	case KXFER_IOC_SUBMIT:
+	case KXFER_IOC_RESIZE:
+	case KXFER_IOC_SYNC_FOR_DEVICE:
+	case KXFER_IOC_RESET_STATS:
+		return 1;
+	case KXFER_IOC_SET_MODE:
+		/* Only a mode the driver could read can be known as fill. */
+		return !p->kernel && p->readable >= sizeof(in->mode) &&
+		       in->mode.work == KXFER_WORK_FILL;
+	default:
+		return 0;
+	}
+}
+
+void model_ioctl_ro(const struct model_dev *d, unsigned int cmd,
+		    const struct hx_ptr *p, const union model_ioctl_arg *in,
+		    struct hx_want *w, int *copy_out_fails)
+{
+	struct hx_want rw;
+
+	model_ioctl(d, cmd, p, in, &rw, copy_out_fails);
+	if (!model_ioctl_mutates(cmd, p, in)) {
+		*w = rw;
+		return;
+	}
+	/* contract: EBADF; an argument error checked first may win. */
+	hx_want_clear(w);
+	for (int i = 0; i < rw.n; i++)
+		if (rw.v[i] && rw.v[i] != ENOMEM)
+			hx_want_add(w, rw.v[i]);
+	hx_want_add(w, EBADF);
+	*copy_out_fails = 0;
 }
 
 /* --- mmap ------------------------------------------------------------- */

@@ -27,7 +27,7 @@
  * and dma backings; the pages backing's is its largest block, less.
  */
 #define MODEL_MAX_BUF_SIZE	(1ULL << 30)
-#define MODEL_NR_BACKINGS	3
+#define MODEL_NR_BACKINGS	KX_NR_BACKINGS
 
 /* What the test knows about the device under test and its open file. */
 struct model_dev {
@@ -37,13 +37,17 @@ struct model_dev {
 	uint64_t backing_max[MODEL_NR_BACKINGS];
 	uint64_t pmd;		/* THP's PMD size; 0: kernel without THP */
 	uint64_t page;
-	unsigned int mapped;	/* live mappings (VMAs) the test holds */
+	/*
+	 * Live mappings (VMAs) the test holds that INFO.nr_mappings counts:
+	 * those made while the buffer was not shmem (the header: shmem
+	 * mappings are the shmem file's and are not counted).
+	 */
+	unsigned int mapped;
 	unsigned char *shadow;	/* expected buffer contents */
 	size_t cap;		/* bytes allocated for shadow */
 	uint32_t work;		/* the file's KXFER_WORK_* */
 	uint32_t seed;
 	uint32_t last_csum;
-	uint32_t cache;		/* the file's KXFER_CACHE_* */
 	uint64_t bytes[KXFER_NR_PATHS];	/* expected statistics */
 	uint64_t calls[KXFER_NR_PATHS];
 };
@@ -149,6 +153,17 @@ const char *model_ioctl_name(unsigned int cmd);
 void model_ioctl(const struct model_dev *d, unsigned int cmd,
 		 const struct hx_ptr *p, const union model_ioctl_arg *in,
 		 struct hx_want *w, int *copy_out_fails);
+/*
+ * The same for a file opened without write access: an operation that
+ * mutates (contract: SUBMIT, SET_MODE with fill, RESIZE, SYNC_FOR_DEVICE,
+ * RESET_STATS) fails with EBADF, or with whatever argument error the
+ * driver checks first, and never succeeds.
+ */
+void model_ioctl_ro(const struct model_dev *d, unsigned int cmd,
+		    const struct hx_ptr *p, const union model_ioctl_arg *in,
+		    struct hx_want *w, int *copy_out_fails);
+int model_ioctl_mutates(unsigned int cmd, const struct hx_ptr *p,
+			const union model_ioctl_arg *in);
 
 /* --- mmap ------------------------------------------------------------- */
 

@@ -148,17 +148,19 @@ static void report_device(const struct st_dev *d, double secs)
 		 (unsigned long long)d->calls[KXFER_PATH_FETCH],
 		 (unsigned long long)d->calls[KXFER_PATH_MMAP],
 		 (unsigned long long)d->calls[KXFER_PATH_FAULT]);
-	kxt_diag("ops %s: resize ok=%llu ebusy=%llu quiesced=%llu ebusy_own_map=%llu mmap_deferred=%llu set_mode=%llu get_stats=%llu sysfs=%llu whole_buffer_reads=%llu",
+	kxt_diag("ops %s: resize unmapped=%llu under_mappings=%llu pages_enomem=%llu quiesced=%llu own_map=%llu mmap_deferred=%llu set_mode=%llu get_stats=%llu sysfs=%llu whole_buffer_reads=%llu o_direct_from_mapping=%llu",
 		 kx_node(d->index),
 		 (unsigned long long)d->ops[ST_OP_RESIZE_OK],
-		 (unsigned long long)d->ops[ST_OP_RESIZE_EBUSY],
+		 (unsigned long long)d->ops[ST_OP_RESIZE_MAPPED],
+		 (unsigned long long)d->ops[ST_OP_RESIZE_ENOMEM],
 		 (unsigned long long)d->ops[ST_OP_RESIZE_QUIESCED],
 		 (unsigned long long)d->ops[ST_OP_RESIZE_WHILE_OWN_MAP],
 		 (unsigned long long)d->ops[ST_OP_MMAP_DEFERRED],
 		 (unsigned long long)d->ops[ST_OP_SET_MODE],
 		 (unsigned long long)d->ops[ST_OP_STATS],
 		 (unsigned long long)d->ops[ST_OP_SYSFS],
-		 (unsigned long long)d->ops[ST_OP_SCAN]);
+		 (unsigned long long)d->ops[ST_OP_SCAN],
+		 (unsigned long long)d->ops[ST_OP_ODIRECT]);
 	kxt_diag("ops %s: %llu kernel calls moving %.1f MiB in %.1f s",
 		 kx_node(d->index), calls, bytes / 1048576.0, secs);
 }

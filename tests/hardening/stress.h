@@ -35,9 +35,9 @@
 
 /* What the report counts beyond the kernel's paths (calls[]). */
 enum st_op {
-	ST_OP_MMAP_DEFERRED, ST_OP_RESIZE_OK, ST_OP_RESIZE_EBUSY,
+	ST_OP_MMAP_DEFERRED, ST_OP_RESIZE_OK, ST_OP_RESIZE_MAPPED, ST_OP_RESIZE_ENOMEM,
 	ST_OP_RESIZE_QUIESCED, ST_OP_RESIZE_WHILE_OWN_MAP, ST_OP_SET_MODE,
-	ST_OP_STATS, ST_OP_SYSFS, ST_OP_SCAN,
+	ST_OP_STATS, ST_OP_SYSFS, ST_OP_SCAN, ST_OP_ODIRECT,
 	ST_NR_OPS
 };
 
@@ -55,7 +55,6 @@ struct st_dev {
 	atomic_int pause;		/* resizer wants no new mappings */
 	atomic_int inflight;		/* owners between checking pause and munmap */
 	atomic_int pinned;		/* mappings known to be alive */
-	atomic_ulong unmaps;		/* munmaps started */
 	/* Work done, per kernel path, for the statistics comparison. */
 	atomic_ullong calls[KXFER_NR_PATHS];
 	atomic_ullong bytes[KXFER_NR_PATHS];

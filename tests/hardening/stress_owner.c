@@ -3,15 +3,18 @@
  * The owner threads of the stress test: each one moves data into and out
  * of its own cells through every path (pwrite, write, pwritev, pread,
  * read, preadv, stores through a mapping + SUBMIT, FETCH + loads through
- * a mapping, SUBMIT/FETCH alone) in random work modes, and checks every
- * byte it reads against what it last put there.
+ * a mapping, vmsplice() of the mapping (a get_user_pages() pin that may
+ * outlive a RESIZE: the pinned pages keep their bytes), SUBMIT/FETCH
+ * alone) in random work modes, and checks every byte it reads against
+ * what it last put there.  RESIZE (stress_helpers.c) revokes the
+ * mappings under the owners at any moment; vmalloc and pages mappings
+ * survive it, so no access may fault and no byte may change.
  *
  * Mapping protocol with the resizer (stress_helpers.c): an owner raises
  * inflight before it looks at pause and drops it after munmap, so once the
  * resizer has set pause and seen inflight at zero, no mapping of the
- * device exists and a RESIZE must succeed.  pinned counts mappings from
- * the moment mmap() returned; it drops before unmaps rises and munmap is
- * called, which lets the resizer prove that a mapping outlived a RESIZE.
+ * device exists.  pinned counts mappings from the moment mmap() returned
+ * until munmap, so the resizer can count RESIZEs done under mappings.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -30,6 +33,14 @@
 #include "stress.h"
 
 #define RUN_BYTES (ST_MAX_RUN * ST_CELL)
+/*
+ * O_DIRECT writes from a mapping go to the RAM disk the functional
+ * payload loads (brd, 1 MiB), each owner of each device to its own slot.
+ */
+#define RAMDISK		"/dev/ram0"
+#define DIO_SLOT	(64U << 10)
+_Static_assert(ST_MAX_DEVS * ST_OWNERS * DIO_SLOT <= (1U << 20),
+	       "the O_DIRECT slots must fit the 1 MiB RAM disk");
 
 struct owner_ctx {
 	struct st_shared *sh;
@@ -37,9 +48,11 @@ struct owner_ctx {
 	struct st_owner *o;
 	int owner;		/* index within the device */
 	int fd;
+	int disk;		/* RAMDISK with O_DIRECT, or -1 */
 	uint32_t work, seed;	/* this file's mode */
 	struct hx_rng r;
 	unsigned char buf[RUN_BYTES], want[RUN_BYTES];
+	unsigned char *dio;	/* DIO_SLOT bytes, page aligned */
 	char what[160];
 };
 
@@ -201,6 +214,72 @@ static void xfer(struct owner_ctx *c, unsigned long cmd, uint64_t off,
 		     c->what, x.csum);
 }
 
+/*
+ * vmsplice() the cells from the mapping at p into a pipe and read them
+ * back: the bytes the pinned pages held, which must be the owner's.
+ */
+static void vmsplice_and_check(struct owner_ctx *c, unsigned char *p,
+			       int cell, int count)
+{
+	size_t len = (size_t)count * ST_CELL, done = 0;
+	int pfd[2];
+
+	if (pipe(pfd))
+		FAIL("%s: pipe: %s", c->what, kxt_errstr(errno));
+	while (done < len) {
+		struct iovec iov = { p + done, len - done };
+		ssize_t n = vmsplice(pfd[1], &iov, 1, 0), got = 0;
+
+		if (n <= 0)
+			FAIL("%s: vmsplice of %zu bytes of the mapping: %s",
+			     c->what, len - done,
+			     n ? kxt_errstr(errno) : "returned 0");
+		while (got < n) {
+			ssize_t r = read(pfd[0], c->buf + done + got, n - got);
+
+			if (r <= 0)
+				FAIL("%s: read from the vmsplice pipe: %s",
+				     c->what, r ? kxt_errstr(errno) : "EOF");
+			got += r;
+		}
+		done += n;
+	}
+	close(pfd[0]);
+	close(pfd[1]);
+	expect_run(c, c->buf, cell, count);
+}
+
+/*
+ * O_DIRECT write of the page-aligned window at m (buffer offset woff)
+ * that holds the cells' first byte, at most DIO_SLOT, to this owner's
+ * slot of the RAM disk, then an O_DIRECT read back: the cells' bytes the
+ * pinned pages held must be the owner's.
+ */
+static void odirect_and_check(struct owner_ctx *c, unsigned char *m,
+			      uint64_t woff, uint64_t wend, int cell,
+			      int count)
+{
+	uint64_t ps = kx_page(), off = st_cell_off(c->owner, cell);
+	uint64_t start = off / ps * ps, len = wend - start;
+	uint64_t slot = ((uint64_t)(c->d - c->sh->dev) * ST_OWNERS +
+			 c->owner) * DIO_SLOT;
+	uint64_t first = off - start, n;
+
+	if (len > DIO_SLOT)
+		len = DIO_SLOT;
+	if (pwrite(c->disk, m + (start - woff), len, (off_t)slot) !=
+	    (ssize_t)len)
+		FAIL("%s: O_DIRECT pwrite of %" PRIu64 " bytes from the mapping: %s",
+		     c->what, len, kxt_errstr(errno));
+	if (pread(c->disk, c->dio, len, (off_t)slot) != (ssize_t)len)
+		FAIL("%s: O_DIRECT pread: %s", c->what, kxt_errstr(errno));
+	st_expect_cells(c->o, c->owner, cell, count, c->want);
+	n = len - first < (uint64_t)count * ST_CELL ? len - first :
+	    (uint64_t)count * ST_CELL;
+	if (memcmp(c->dio + first, c->want, n))
+		ASSERT_MEM_EQ(c->dio + first, c->want, n, c->what);
+}
+
 /* FETCH, then look at the cells through p (a mapping) or pread (NULL). */
 static void fetch_and_check(struct owner_ctx *c, const unsigned char *p,
 			    int cell, int count)
@@ -260,7 +339,7 @@ static void do_mmap_session(struct owner_ctx *c, int cell, int count)
 	for (steps = 1 + hx_below(&c->r, 3); steps; steps--) {
 		unsigned char *p = m + (off - woff);
 
-		switch (hx_below(&c->r, 3)) {
+		switch (hx_below(&c->r, 5)) {
 		case 0: {
 			uint32_t seed = (uint32_t)hx_next(&c->r);
 
@@ -277,6 +356,18 @@ static void do_mmap_session(struct owner_ctx *c, int cell, int count)
 				 count);
 			fetch_and_check(c, p, cell, count);
 			break;
+		case 2:
+			describe(c, "vmsplice of the mapping", cell, count);
+			vmsplice_and_check(c, p, cell, count);
+			break;
+		case 3:
+			if (c->disk < 0)
+				continue;
+			describe(c, "O_DIRECT write from the mapping", cell,
+				 count);
+			odirect_and_check(c, m, woff, wend, cell, count);
+			st_op(c->d, ST_OP_ODIRECT);
+			break;
 		default:
 			describe(c, "load through the mapping", cell, count);
 			expect_run(c, p, cell, count);
@@ -284,7 +375,6 @@ static void do_mmap_session(struct owner_ctx *c, int cell, int count)
 		}
 	}
 	atomic_fetch_sub(&c->d->pinned, 1);
-	atomic_fetch_add(&c->d->unmaps, 1);
 	if (munmap(m, wend - woff))
 		FAIL("%s: munmap: %s", c->what, kxt_errstr(errno));
 	atomic_fetch_sub(&c->d->inflight, 1);
@@ -320,6 +410,10 @@ static void *owner_thread(void *arg)
 	struct owner_ctx *c = arg;
 
 	c->fd = kx_open_node(c->d->index, O_RDWR);
+	c->disk = open(RAMDISK, O_RDWR | O_DIRECT | O_CLOEXEC);
+	if (c->disk >= 0 && posix_memalign((void **)&c->dio, kx_page(),
+					   DIO_SLOT))
+		FAIL("posix_memalign: out of memory");
 	while (!c->sh->stop) {
 		unsigned int v = hx_below(&c->r, 100);
 		int cell = hx_below(&c->r, ST_CELLS);
@@ -350,6 +444,9 @@ static void *owner_thread(void *arg)
 		}
 	}
 	close(c->fd);
+	if (c->disk >= 0)
+		close(c->disk);
+	free(c->dio);
 	return NULL;
 }
 

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,18 +94,71 @@ int kx_resize_raw(int fd, uint64_t size, uint32_t backing)
 	return ioctl(fd, KXFER_IOC_RESIZE, &r);
 }
 
-void kx_resize_to(int fd, uint64_t size, uint32_t backing)
+const char *kx_backing_name(uint32_t backing)
 {
-	static const char *const names[] = {
+	static const char *const names[KX_NR_BACKINGS] = {
 		[KXFER_BACKING_VMALLOC] = "vmalloc",
 		[KXFER_BACKING_PAGES] = "pages",
 		[KXFER_BACKING_DMA] = "dma",
+		[KXFER_BACKING_SHMEM] = "shmem",
+		[KXFER_BACKING_DMA_WC] = "dma-wc",
+		[KXFER_BACKING_DMA_NONCOHERENT] = "dma-noncoherent",
 	};
 
+	return backing < KX_NR_BACKINGS ? names[backing] : "unknown";
+}
+
+int kx_backing_is_dma(uint32_t backing)
+{
+	return backing == KXFER_BACKING_DMA ||
+	       backing == KXFER_BACKING_DMA_WC ||
+	       backing == KXFER_BACKING_DMA_NONCOHERENT;
+}
+
+void kx_resize_to(int fd, uint64_t size, uint32_t backing)
+{
 	if (kx_resize_raw(fd, size, backing) < 0)
 		FAIL("KXFER_IOC_RESIZE to %" PRIu64 " bytes on the %s backing: %s",
-		     size, backing < 3 ? names[backing] : "unknown",
-		     kxt_errstr(errno));
+		     size, kx_backing_name(backing), kxt_errstr(errno));
+}
+
+/* --- accesses that may raise SIGBUS --- */
+
+static sigjmp_buf probe_env;
+
+static void probe_handler(int sig)
+{
+	siglongjmp(probe_env, sig);
+}
+
+/*
+ * One 8-byte aligned access (fine on any page attribute) with SIGBUS and
+ * SIGSEGV caught: 0 when it completed, else the signal.  The test runs in
+ * its own forked process, so replacing the handlers here is harmless.
+ */
+int kx_probe_access(volatile void *p, int store, uint64_t val, uint64_t *got)
+{
+	struct sigaction sa = { .sa_handler = probe_handler }, old_bus, old_segv;
+	volatile int sig;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old_bus);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sig = sigsetjmp(probe_env, 1);
+	if (!sig) {
+		volatile uint64_t *w = (volatile uint64_t *)
+			((uintptr_t)p & ~(uintptr_t)7);
+
+		if (store)
+			*w = val;
+		else if (got)
+			*got = *w;
+		else
+			(void)*w;
+	}
+	sigaction(SIGBUS, &old_bus, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	return sig;
 }
 
 void kx_resize(int fd, uint64_t size)

@@ -35,6 +35,30 @@ void kx_resize(int fd, uint64_t size);	/* on the vmalloc backing */
 /* RESIZE's return value (errno set), and the version that must succeed. */
 int kx_resize_raw(int fd, uint64_t size, uint32_t backing);
 void kx_resize_to(int fd, uint64_t size, uint32_t backing);
+
+/* Every KXFER_BACKING_* value is below this. */
+#define KX_NR_BACKINGS 6
+/* "vmalloc", ... as sysfs and backing= spell them; "unknown" past them. */
+const char *kx_backing_name(uint32_t backing);
+/* dma, dma-wc, dma-noncoherent: PFN maps from the DMA API allocators. */
+int kx_backing_is_dma(uint32_t backing);
+/*
+ * A variant per backing (kxtest has no FIXTURE_VARIANT): KX_EACH_BACKING(fn)
+ * defines the tests fn_on_vmalloc ... fn_on_dma_noncoherent, each calling
+ * fn(KXFER_BACKING_*), in this fixed order.
+ */
+#define KX_ON_BACKING_(fn, name, B)					\
+	TEST(fn##_on_##name)						\
+	{								\
+		fn(KXFER_BACKING_##B);					\
+	}
+#define KX_EACH_BACKING(fn)						\
+	KX_ON_BACKING_(fn, vmalloc, VMALLOC)				\
+	KX_ON_BACKING_(fn, pages, PAGES)				\
+	KX_ON_BACKING_(fn, dma, DMA)					\
+	KX_ON_BACKING_(fn, shmem, SHMEM)				\
+	KX_ON_BACKING_(fn, dma_wc, DMA_WC)				\
+	KX_ON_BACKING_(fn, dma_noncoherent, DMA_NONCOHERENT)
 void kx_get_stats(int fd, struct kxfer_stats *st);
 void kx_reset_stats(int fd);
 /* End the test as skipped if the buffer is smaller than min bytes. */
@@ -78,6 +102,13 @@ void *kx_guarded(size_t good, size_t bad);
 /* An address that faults on any access. */
 void *kx_bad_ptr(void);
 void *kx_map(int fd, size_t len, uint64_t off, int prot, int flags);
+
+/*
+ * One aligned 8-byte load (store != 0: a store of val) at p, with SIGBUS
+ * and SIGSEGV caught: 0 if it completed (the load's value in *got when
+ * got is not NULL), else the signal number.
+ */
+int kx_probe_access(volatile void *p, int store, uint64_t val, uint64_t *got);
 
 /* sysfs: /sys/class/kxfer/kxferN/ATTR */
 const char *kx_sysfs_path(const char *attr);

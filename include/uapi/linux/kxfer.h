@@ -9,6 +9,19 @@
  * ranges to the kernel with KXFER_IOC_SUBMIT / takes ranges from it with
  * KXFER_IOC_FETCH.
  *
+ * Usage (error handling omitted):
+ *
+ *	int fd = open("/dev/kxfer0", O_RDWR);
+ *	struct kxfer_info info;
+ *	struct kxfer_xfer x = { .offset = 0, .length = 4096 };
+ *
+ *	ioctl(fd, KXFER_IOC_INFO, &info);
+ *	char *p = mmap(NULL, info.buf_size, PROT_READ | PROT_WRITE,
+ *		       MAP_SHARED, fd, 0);
+ *	memset(p, 0xab, x.length);		// fill through the mapping
+ *	ioctl(fd, KXFER_IOC_SUBMIT, &x);	// hand the range over
+ *	pread(fd, buf, x.length, 0);		// or copy it back out
+ *
  * ABI rules (Documentation/driver-api/ioctl.rst): fixed-size types only,
  * explicit padding, every struct a multiple of 8 bytes so that 32-bit and
  * 64-bit user space see the same layout, and every reserved field or flag
