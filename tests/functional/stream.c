@@ -753,3 +753,59 @@ TEST(stream_odd_block_size)
 	read_in_order(fd, bs, 100);
 	stop(fd);
 }
+
+/*
+ * Every backing: the device writes through the kernel's view of it (and
+ * the DMA API's ownership transfer on dma-noncoherent), user space reads
+ * the blocks through its own mapping, both directions.
+ */
+TEST(stream_every_backing_both_directions)
+{
+	static const uint32_t backings[] = {
+		KXFER_BACKING_VMALLOC, KXFER_BACKING_PAGES,
+		KXFER_BACKING_SHMEM, KXFER_BACKING_DMA,
+		KXFER_BACKING_DMA_WC, KXFER_BACKING_DMA_NONCOHERENT,
+	};
+	const uint64_t size = 1 << 20;
+	int fd = kx_open();
+	int tried = 0;
+
+	for (size_t k = 0; k < sizeof(backings) / sizeof(backings[0]); k++) {
+		struct kxfer_stream_buf b;
+		struct kxfer_stream_stats st;
+		char *map;
+
+		if (kx_resize_raw(fd, size, backings[k])) {
+			/* dma* without CMA for a contiguous MiB */
+			kxt_diag("backing %u: RESIZE: %s, not tested",
+				 backings[k], kxt_errstr(errno));
+			continue;
+		}
+		tried++;
+		map = kx_map(fd, size, 0, RW, MAP_SHARED);
+		start(fd, KXFER_STREAM_CAPTURE, KXFER_STREAM_IF_QUEUE, BS, 1000, 16);
+		for (uint64_t n = 0; n < 50; n++) {
+			memset(&b, 0, sizeof(b));
+			ASSERT_OK(ioctl(fd, KXFER_IOC_STREAM_DQBUF, &b));
+			check_block(map + b.offset, BS);
+			ASSERT_EQ(seq_of(map + b.offset), n);
+			ASSERT_OK(ioctl(fd, KXFER_IOC_STREAM_QBUF, &b));
+		}
+		stop(fd);
+		start(fd, KXFER_STREAM_SINK, KXFER_STREAM_IF_QUEUE, BS, 1000, 16);
+		for (uint64_t n = 0; n < 50; n++) {
+			memset(&b, 0, sizeof(b));
+			ASSERT_OK(ioctl(fd, KXFER_IOC_STREAM_DQBUF, &b));
+			kx_stream_fill(map + b.offset, BS, n);
+			ASSERT_OK(ioctl(fd, KXFER_IOC_STREAM_QBUF, &b));
+		}
+		st = wait_stats(fd, consumed_at_least, 50, 10);
+		stop(fd);
+		EXPECT_EQ(st.delivered, 50u);
+		EXPECT_EQ(st.crc_errors, 0u);
+		EXPECT_EQ(st.seq_errors, 0u);
+		munmap(map, size);
+	}
+	kx_resize_to(fd, kx_start_size, KXFER_BACKING_VMALLOC);
+	ASSERT_GT(tried, 2);
+}
