@@ -36,6 +36,7 @@ def cmd_plot(args):
     path = report_md.write(run, made, out)
     print(f"{PROG}: {len(made)} plots (PNG and SVG) and {path}",
           file=sys.stderr)
+    __import__("kxresults.stream").stream.write_if_present(args.results, out, args.gnuplot)  # streaming (docs/streaming.md)
 
 
 def cmd_compare(args):
