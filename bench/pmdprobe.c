@@ -43,10 +43,10 @@ int kx_probe_pmd(const struct kx_cfg *cfg, size_t size, long long *bytes,
 		snprintf(err, errlen, "%s: %s", cfg->device, strerror(errno));
 		return -1;
 	}
-	ret = kx_dev_set_mode(c.fd, KXFER_WORK_NONE, 0, cfg->cache);
+	ret = kx_dev_set_mode(c.fd, KXFER_WORK_NONE, 0);
 	if (ret) {
-		snprintf(err, errlen, "KXFER_IOC_SET_MODE cache=%s: %s",
-			 kx_cache_name(cfg->cache), strerror(-ret));
+		snprintf(err, errlen, "KXFER_IOC_SET_MODE: %s",
+			 strerror(-ret));
 		close(c.fd);
 		return -1;
 	}

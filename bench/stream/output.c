@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * stream.csv and stream.json.  A percentile below its sample rule (p99:
- * 100 samples, p99.9: 1000) is an empty CSV cell and a JSON null, as is
+ * stream.csv and stream.json.  A percentile below its sample rule
+ * (stats.h: p99 from 100 samples, p99.9 from 1000) is an empty CSV cell
+ * and a JSON null, as is
  * every latency of a sink method (the device does not report when it
  * consumed a block).  kind "point": one (method, block size, rate) run;
  * kind "max_rate": rate_hz is the highest rate sustained with no loss.

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -163,11 +164,10 @@ static void summarize(const struct st_method *m, const struct st_sess *s,
 	r->lat_p50_us = r->lat_p99_us = r->lat_p999_us = -1;
 	r->lat_samples = s->nlat;
 	if (s->nlat && !kx_stats_compute(s->lat_ns, s->nlat, &ls)) {
+		/* NAN below the sample rules of stats.h. */
 		r->lat_p50_us = ls.p50 / 1e3;
-		if (s->nlat >= ST_MIN_SAMPLES_P99)
-			r->lat_p99_us = ls.p99 / 1e3;
-		if (s->nlat >= ST_MIN_SAMPLES_P999)
-			r->lat_p999_us = ls.p999 / 1e3;
+		r->lat_p99_us = isnan(ls.p99) ? -1 : ls.p99 / 1e3;
+		r->lat_p999_us = isnan(ls.p999) ? -1 : ls.p999 / 1e3;
 	}
 	if (s->blocks) {
 		r->cpu_ns_per_block = (double)cpu_ns / s->blocks;

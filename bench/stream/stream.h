@@ -96,10 +96,6 @@ void st_csv_max_row(FILE *f, const struct st_result *r);
 void st_json_write(FILE *f, const struct st_result *r, size_t n,
 		   const struct st_result *maxr, size_t nmax);
 
-/* The percentile sample rules: p99 needs 100 samples, p99.9 1000. */
-#define ST_MIN_SAMPLES_P99	100
-#define ST_MIN_SAMPLES_P999	1000
-
 int kx_stream_main(int argc, char **argv);
 
 #endif
