@@ -227,7 +227,7 @@ int kx_stream_main(int argc, char **argv)
 	uint32_t rates[32];
 	struct st_opts o;
 	FILE *csv = NULL, *json = NULL;
-	int listed = 0, ret = EXIT_USAGE;
+	int listed = 0, ret = EXIT_USAGE, rc;
 
 	if (parse_opts(argc, argv, &o, &listed))
 		return EXIT_USAGE;
@@ -255,8 +255,9 @@ int kx_stream_main(int argc, char **argv)
 
 				cfg.block_size = (uint32_t)sizes[b];
 				cfg.rate_hz = rates[r];
-				if (st_run(sel[i], &cfg, &res[nres]))
-					goto out;
+				rc = st_run(sel[i], &cfg, &res[nres]);
+				if (rc)
+					goto fail;
 				st_csv_row(csv, &res[nres]);
 				fprintf(stderr, "kxfer-bench: %-16s %7u B %6u Hz: %llu blocks, %llu lost, %llu underruns\n",
 					sel[i]->name, cfg.block_size,
@@ -277,8 +278,9 @@ int kx_stream_main(int argc, char **argv)
 				continue;
 			cfg.block_size = (uint32_t)msizes[b];
 			cfg.seconds = o.search_seconds;
-			if (st_max_rate(sel[i], &cfg, &maxr[nmax], &probes))
-				goto out;
+			rc = st_max_rate(sel[i], &cfg, &maxr[nmax], &probes);
+			if (rc)
+				goto fail;
 			st_csv_max_row(csv, &maxr[nmax]);
 			fprintf(stderr, "kxfer-bench: %-16s %7u B: max %u Hz with no loss (%u probes of %.1f s)\n",
 				sel[i]->name, cfg.block_size,
@@ -287,6 +289,9 @@ int kx_stream_main(int argc, char **argv)
 		}
 	st_json_write(json, res, nres, maxr, nmax);
 	ret = 0;
+	goto out;
+fail:
+	ret = rc == ST_NO_DEVICE ? EXIT_USAGE : 1;
 out:
 	if (csv)
 		fclose(csv);

@@ -13,16 +13,18 @@
 
 #define ST_PROBES 8
 
-/* 1 if sustained (*best then holds that run), 0 if not, -1 on error. */
+/* 1 if sustained (*best then holds that run), 0 if not, < 0 as st_run(). */
 static int probe(const struct st_method *m, const struct st_cfg *base,
 		 uint32_t rate, struct st_result *best)
 {
 	struct st_cfg cfg = *base;
 	struct st_result r;
+	int ret;
 
 	cfg.rate_hz = rate;
-	if (st_run(m, &cfg, &r))
-		return -1;
+	ret = st_run(m, &cfg, &r);
+	if (ret)
+		return ret;
 	if (r.lost || r.underruns || r.bad ||
 	    r.blocks < 0.9 * rate * cfg.seconds)
 		return 0;
@@ -50,7 +52,7 @@ int st_max_rate(const struct st_method *m, const struct st_cfg *cfg,
 	(*probes)++;
 	ok = probe(m, cfg, hi, best);
 	if (ok)
-		return ok < 0 ? -1 : 0;
+		return ok < 0 ? ok : 0;
 	/* lo is sustained, hi is not: bisect until 5% apart. */
 	while (*probes < ST_PROBES && hi > lo + lo / 20) {
 		uint32_t mid = (uint32_t)lround(sqrt((double)lo * hi));
@@ -58,7 +60,7 @@ int st_max_rate(const struct st_method *m, const struct st_cfg *cfg,
 		(*probes)++;
 		ok = probe(m, cfg, mid, best);
 		if (ok < 0)
-			return -1;
+			return ok;
 		if (ok)
 			lo = mid;
 		else

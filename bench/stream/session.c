@@ -79,19 +79,19 @@ static int open_stream(const struct st_method *m, const struct st_cfg *cfg,
 	if (s->fd < 0) {
 		fprintf(stderr, "kxfer-bench: cannot open %s: %s (is kxfer.ko loaded?)\n",
 			cfg->dev, strerror(errno));
-		return -1;
+		return ST_NO_DEVICE;
 	}
 	if (ioctl(s->fd, KXFER_IOC_INFO, &info) ||
 	    !(info.features & KXFER_FEAT_STREAM)) {
 		fprintf(stderr, "kxfer-bench: %s has no streaming (KXFER_FEAT_STREAM): load a kxfer.ko of ABI %d\n",
 			cfg->dev, KXFER_ABI_VERSION);
-		return -1;
+		return ST_NO_DEVICE;
 	}
 	req.depth = pick_depth(cfg, info.buf_size);
 	if (req.depth < KXFER_STREAM_MIN_DEPTH) {
 		fprintf(stderr, "kxfer-bench: a %llu-byte buffer holds fewer than 2 blocks of %u bytes: load kxfer.ko with a larger buf_size\n",
 			(unsigned long long)info.buf_size, cfg->block_size);
-		return -1;
+		return ST_NO_DEVICE;
 	}
 	if (ioctl(s->fd, KXFER_IOC_STREAM_START, &req)) {
 		fprintf(stderr, "kxfer-bench: STREAM_START %s block %u rate %u depth %u: %s\n",
@@ -201,8 +201,12 @@ int st_run(const struct st_method *m, const struct st_cfg *cfg,
 			s.lat_cap);
 		return -1;
 	}
-	if (m->device && open_stream(m, cfg, &s))
-		goto out;
+	if (m->device) {
+		ret = open_stream(m, cfg, &s);
+		if (ret)
+			goto out;
+		ret = -1;
+	}
 	res->depth = s.depth;
 	if (m->setup && m->setup(&s))
 		goto out;
