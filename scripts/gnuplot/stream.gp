@@ -16,6 +16,8 @@ set label 901 heading at screen 0.5, screen 0.965 center font ",16"
 set label 902 subtitle at screen 0.5, screen 0.93 center font ",11"
 set label 903 warn at screen 0.5, screen 0.895 center font ",12" tc rgb "#c00000"
 set grid
+# Points off the frame, so that whiskers at the first and last x show.
+set offsets graph 0.05, graph 0.05, 0, 0
 set key outside right top
 set xlabel xlabel
 set ylabel ylabel
