@@ -657,7 +657,7 @@ static long kxfer_stream_start(struct kxfer_file *kf, void __user *argp)
 	req.stride = ALIGN(req.block_size,
 			   max_t(u32, 64, dma_get_cache_alignment()));
 
-	ret = mutex_lock_interruptible(&s->ctl_lock);
+	ret = mutex_lock_killable(&s->ctl_lock);
 	if (ret)
 		return ret;
 	if (s->running) {
@@ -768,7 +768,7 @@ static void kxfer_stream_stop_locked(struct kxfer_stream *s)
 
 static long kxfer_stream_stop(struct kxfer_stream *s)
 {
-	int ret = mutex_lock_interruptible(&s->ctl_lock);
+	int ret = mutex_lock_killable(&s->ctl_lock);
 
 	if (ret)
 		return ret;
@@ -846,7 +846,7 @@ void kxfer_stream_release(struct kxfer_file *kf)
 int kxfer_stream_hold_idle(struct kxfer_dev *kd)
 {
 	struct kxfer_stream *s = &kd->stream;
-	int ret = mutex_lock_interruptible(&s->ctl_lock);
+	int ret = mutex_lock_killable(&s->ctl_lock);
 
 	if (ret)
 		return ret;
