@@ -14,22 +14,29 @@
  *   kxfer_srcu (SRCU)       mmap() and the fault handler, which run under
  *                           mmap_lock and so may never take buf_sem (that
  *                           would order mmap_lock before buf_sem, the
- *                           reverse of a read() that faults).
+ *                           reverse of a read() that faults).  They wait
+ *                           for kd->resizing outside their SRCU section;
+ *                           RESIZE never takes mmap_lock, so that wait
+ *                           cannot close a cycle.
  *
  * Buffer lifetime: kd->buf is published with rcu_assign_pointer() under
  * buf_sem (write).  A buffer is reference counted (struct kxfer_buf.ref):
  * the device holds one reference to its current buffer, and each dma* VMA
- * one to the buffer it maps.  RESIZE publishes the new buffer, waits for
- * every SRCU reader that may still see the old one (synchronize_srcu()),
+ * one to the buffer it maps.  RESIZE to a new buffer first freezes the
+ * mappings: it sets kd->resizing (faults and mmap() now wait), waits for
+ * every SRCU reader that may not have seen it (synchronize_srcu()), and
  * zaps every page table entry of the device's mappings
- * (unmap_mapping_range() on kd->inode's address space) and only then
- * drops the device's reference.  So the fault handler, which inserts the
- * page inside its SRCU section, can never install a page of a buffer
- * after that buffer was revoked, and nothing user space can reach is ever
- * freed under it: page-backed (vmalloc, pages) buffers are faulted in
- * from the current buffer only, pages pinned by get_user_pages() survive
- * by their own refcount, dma* mappings keep their buffer until munmap(),
- * and shmem mappings are mappings of the shmem file, which they hold.
+ * (unmap_mapping_range() on kd->inode's address space; a shmem buffer's
+ * file is truncated to zero).  Only then does it copy, so no store
+ * through a mapping can land in the old buffer after the copy.  It
+ * publishes the new buffer, lets faults go on, waits for SRCU readers
+ * once more (an mmap() may still hold the old pointer) and drops the
+ * device's reference.  So the fault handler, which inserts the page inside
+ * its SRCU section, never installs a page of a revoked buffer, and nothing
+ * user space can reach is freed under it: vmalloc and pages mappings are
+ * faulted in from the current buffer only, pages pinned by
+ * get_user_pages() survive by their own refcount, dma* mappings keep their
+ * buffer until munmap(), and shmem mappings hold the shmem file.
  */
 #ifndef _KXFER_H
 #define _KXFER_H
@@ -46,6 +53,7 @@
 #include <linux/sizes.h>
 #include <linux/srcu.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/kxfer.h>
 
 #include "kxfer_stream.h"
@@ -101,6 +109,8 @@ struct kxfer_dev {
 	struct mutex resize_lock;	/* see "Locking" above */
 	struct rw_semaphore buf_sem;	/* see "Locking" above */
 	struct kxfer_buf __rcu *buf;	/* see "Buffer lifetime" above */
+	bool resizing;			/* RESIZE is copying: faults wait */
+	wait_queue_head_t resize_wq;	/* for !resizing */
 	atomic_t nr_mappings;		/* live VMAs but shmem ones */
 	struct kxfer_pcpu_stats __percpu *stats;
 	struct kxfer_stream stream;	/* kxfer_stream.c */
@@ -179,7 +189,9 @@ extern const struct file_operations kxfer_fops;
 
 /* kxfer_mmap.c */
 int kxfer_mmap(struct file *file, struct vm_area_struct *vma);
-void kxfer_revoke_mappings(struct kxfer_dev *kd);
+void kxfer_mappings_freeze(struct kxfer_dev *kd);
+void kxfer_mappings_thaw(struct kxfer_dev *kd);
+void kxfer_mappings_sync(void);
 
 /* kxfer_ioctl.c */
 long kxfer_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

@@ -83,6 +83,7 @@ static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 
 	mutex_init(&kd->resize_lock);
 	init_rwsem(&kd->buf_sem);
+	init_waitqueue_head(&kd->resize_wq);
 	atomic_set(&kd->nr_mappings, 0);
 	kxfer_stream_init(kd);
 

@@ -12,15 +12,19 @@
  * was looked up: RESIZE's synchronize_srcu() waits for it, and its
  * unmap_mapping_range() then removes it.  (Returning vmf->page instead
  * would let the core install the PTE after the section, past that zap.)
+ * While RESIZE copies, faults wait, so that no store reaches the old
+ * buffer after its copy.
  *
  * shmem: the VMA becomes a mapping of the buffer's shmem file, whose own
  * vm_ops serve it (huge pages included).
  *
  * dma, dma-wc, dma-noncoherent: the DMA API maps the whole buffer at
  * mmap() with the attribute its allocator chose (PFN maps).  Such a VMA
- * holds a reference to its buffer: a mapping set up while RESIZE runs
- * may be linked into the address space only after RESIZE's zap, and must
- * then not point at freed memory.  A zapped dma* mapping raises SIGBUS.
+ * holds a reference to its buffer: a mapping set up just before RESIZE
+ * freezes the mappings may be linked into the address space only after
+ * RESIZE's zap (the core links it after ->mmap returns), and must then
+ * not point at freed memory; it keeps mapping the old buffer until
+ * munmap().  A zapped dma* mapping raises SIGBUS.
  */
 #include <linux/dma-mapping.h>
 #include <linux/fs.h>
@@ -33,14 +37,46 @@
 DEFINE_STATIC_SRCU(kxfer_srcu);
 
 /*
- * RESIZE published a new buffer: once no fault or mmap() can still be
- * using the old one, zap every PTE of the device's mappings; later
- * faults find the new buffer.
+ * Whether RESIZE is between freezing and thawing the mappings, read in an
+ * SRCU section.  Pairs with the release in kxfer_mappings_thaw(): who sees
+ * false sees the buffer published before it.
  */
-void kxfer_revoke_mappings(struct kxfer_dev *kd)
+static bool kxfer_resizing(struct kxfer_dev *kd)
 {
+	/* Pairs with the release in kxfer_mappings_thaw(). */
+	return smp_load_acquire(&kd->resizing);
+}
+
+/* Outside any SRCU section; -ERESTARTSYS on a fatal signal. */
+static int kxfer_wait_resize(struct kxfer_dev *kd)
+{
+	return wait_event_killable(kd->resize_wq, !READ_ONCE(kd->resizing));
+}
+
+/*
+ * RESIZE, holding buf_sem for write, is about to copy the buffer: new
+ * faults and mmap()s wait, the ones that did not see the flag are waited
+ * for, then every PTE of the device's mappings goes.
+ */
+void kxfer_mappings_freeze(struct kxfer_dev *kd)
+{
+	WRITE_ONCE(kd->resizing, true);
 	synchronize_srcu(&kxfer_srcu);
 	unmap_mapping_range(kd->inode->i_mapping, 0, 0, 1);
+}
+
+/* After RESIZE published the new buffer (or gave up). */
+void kxfer_mappings_thaw(struct kxfer_dev *kd)
+{
+	/* Pairs with kxfer_resizing(): the new buffer is published first. */
+	smp_store_release(&kd->resizing, false);
+	wake_up_all(&kd->resize_wq);
+}
+
+/* Before an unpublished buffer is released: no mmap() still uses it. */
+void kxfer_mappings_sync(void)
+{
+	synchronize_srcu(&kxfer_srcu);
 }
 
 static void kxfer_vm_open(struct vm_area_struct *vma)
@@ -58,22 +94,22 @@ static void kxfer_vm_close(struct vm_area_struct *vma)
 	atomic_dec(&kd->nr_mappings);
 }
 
-static vm_fault_t kxfer_vm_fault(struct vm_fault *vmf)
+/* In an SRCU read section; 0: RESIZE is copying, wait and retry. */
+static vm_fault_t kxfer_fault_srcu(struct kxfer_dev *kd, struct vm_fault *vmf)
 {
-	struct kxfer_dev *kd = vmf->vma->vm_private_data;
 	const struct kxfer_buf *buf;
-	vm_fault_t ret = VM_FAULT_SIGBUS;
 	struct page *page;
-	int idx, err;
+	int err;
 
-	idx = srcu_read_lock(&kxfer_srcu);
+	if (kxfer_resizing(kd))
+		return 0;
 	buf = srcu_dereference(kd->buf, &kxfer_srcu);
 	/* Mapped as vmalloc or pages, but RESIZE changed the backing. */
 	if (buf->backing != KXFER_BACKING_VMALLOC &&
 	    buf->backing != KXFER_BACKING_PAGES)
-		goto unlock;
+		return VM_FAULT_SIGBUS;
 	if (vmf->pgoff >= buf->size >> PAGE_SHIFT)
-		goto unlock;
+		return VM_FAULT_SIGBUS;
 
 	if (buf->backing == KXFER_BACKING_VMALLOC)
 		page = vmalloc_to_page(buf->vaddr +
@@ -84,13 +120,26 @@ static vm_fault_t kxfer_vm_fault(struct vm_fault *vmf)
 	err = vm_insert_page(vmf->vma, vmf->address & PAGE_MASK, page);
 	/* -EBUSY: another thread's fault inserted it first. */
 	if (!err || err == -EBUSY) {
-		ret = VM_FAULT_NOPAGE;
 		kxfer_count(kd, KXFER_PATH_FAULT, PAGE_SIZE);
-	} else if (err == -ENOMEM) {
-		ret = VM_FAULT_OOM;
+		return VM_FAULT_NOPAGE;
 	}
-unlock:
-	srcu_read_unlock(&kxfer_srcu, idx);
+	return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+}
+
+static vm_fault_t kxfer_vm_fault(struct vm_fault *vmf)
+{
+	struct kxfer_dev *kd = vmf->vma->vm_private_data;
+	vm_fault_t ret;
+	int idx;
+
+	do {
+		/* A dying task's fault returns; the access is not retried. */
+		if (kxfer_wait_resize(kd))
+			return VM_FAULT_NOPAGE;
+		idx = srcu_read_lock(&kxfer_srcu);
+		ret = kxfer_fault_srcu(kd, vmf);
+		srcu_read_unlock(&kxfer_srcu, idx);
+	} while (!ret);
 	return ret;
 }
 
@@ -154,11 +203,17 @@ static int kxfer_mmap_dma(struct kxfer_buf *buf, struct vm_area_struct *vma)
 	return 0;
 }
 
-/* Called with the SRCU read lock held: @buf is the current buffer. */
-static int kxfer_mmap_buf(struct kxfer_dev *kd, struct kxfer_buf *buf,
-			  struct vm_area_struct *vma)
+/* In an SRCU read section; -EAGAIN: RESIZE is copying, wait and retry. */
+static int kxfer_mmap_srcu(struct kxfer_dev *kd, struct vm_area_struct *vma)
 {
-	unsigned long nr_pages = buf->size >> PAGE_SHIFT;
+	struct kxfer_buf *buf;
+	unsigned long nr_pages;
+
+	if (kxfer_resizing(kd))
+		return -EAGAIN;
+	/* One look at the buffer: size and backing from the same one. */
+	buf = srcu_dereference(kd->buf, &kxfer_srcu);
+	nr_pages = buf->size >> PAGE_SHIFT;
 
 	if (vma->vm_pgoff >= nr_pages ||
 	    vma_pages(vma) > nr_pages - vma->vm_pgoff)
@@ -203,10 +258,14 @@ int kxfer_mmap(struct file *file, struct vm_area_struct *vma)
 	/* The window is fixed: mremap() may move it but not grow it. */
 	kxfer_vm_flags_set(vma, VM_DONTEXPAND);
 
-	/* One look at the buffer: size and backing from the same one. */
-	idx = srcu_read_lock(&kxfer_srcu);
-	ret = kxfer_mmap_buf(kd, srcu_dereference(kd->buf, &kxfer_srcu), vma);
-	srcu_read_unlock(&kxfer_srcu, idx);
+	do {
+		ret = kxfer_wait_resize(kd);
+		if (ret)
+			return ret;
+		idx = srcu_read_lock(&kxfer_srcu);
+		ret = kxfer_mmap_srcu(kd, vma);
+		srcu_read_unlock(&kxfer_srcu, idx);
+	} while (ret == -EAGAIN);
 	if (!ret)
 		kxfer_count(kd, KXFER_PATH_MMAP, vma->vm_end - vma->vm_start);
 	return ret;

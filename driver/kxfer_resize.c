@@ -12,27 +12,63 @@
 
 #include "kxfer.h"
 
-/* Up to 1 GiB: in chunks, so that it can be killed and does not hog. */
-static int kxfer_copy(void *dst, const void *src, size_t len)
+/*
+ * Up to 1 GiB: in chunks, so that it does not hog the CPU and, if
+ * @killable, can be killed.
+ */
+static int kxfer_copy(void *dst, const void *src, size_t len, bool killable)
 {
 	size_t done, n;
 
 	for (done = 0; done < len; done += n) {
 		n = min_t(size_t, len - done, KXFER_CHUNK);
 		memcpy(dst + done, src + done, n);
-		if (fatal_signal_pending(current))
+		if (killable && fatal_signal_pending(current))
 			return -EINTR;
 		cond_resched();
 	}
 	return 0;
 }
 
+/* shmem to shmem: the same file, resized in place; mappings follow. */
+static int kxfer_resize_in_place(struct kxfer_dev *kd, struct kxfer_buf *old,
+				 u64 size)
+{
+	struct kxfer_buf *nbuf = kxfer_buf_reshape(old, size);
+
+	if (IS_ERR(nbuf))
+		return PTR_ERR(nbuf);
+	rcu_assign_pointer(kd->buf, nbuf);
+	return 0;
+}
+
+/*
+ * To a new buffer: the mappings are frozen and revoked before the copy,
+ * so that no store through them is lost (see "Buffer lifetime" in
+ * kxfer.h).  A shmem buffer's file is truncated first, so its own
+ * mappings stop too; the kernel's view still holds the pages, but the
+ * copy can then no longer be abandoned.
+ */
+static int kxfer_resize_copy(struct kxfer_dev *kd, struct kxfer_buf *old,
+			     struct kxfer_buf *nbuf)
+{
+	bool revoke_file = old->backing == KXFER_BACKING_SHMEM;
+	int ret;
+
+	kxfer_mappings_freeze(kd);
+	if (revoke_file)
+		kxfer_buf_revoke(old);
+	ret = kxfer_copy(nbuf->vaddr, old->vaddr, min(nbuf->size, old->size),
+			 !revoke_file);
+	if (!ret)
+		rcu_assign_pointer(kd->buf, nbuf);
+	kxfer_mappings_thaw(kd);
+	return ret;
+}
+
 /*
  * The new buffer is allocated before buf_sem is taken (transfers go on
- * meanwhile); only the copy and the swap exclude them.  shmem to shmem
- * resizes the same file instead, which must exclude them throughout.
- * Once the new buffer is published, the old one's mappings are revoked
- * and the device's reference to it dropped.
+ * meanwhile); the copy and the swap exclude them.
  */
 static int kxfer_resize(struct kxfer_dev *kd, const struct kxfer_resize *req)
 {
@@ -60,24 +96,15 @@ static int kxfer_resize(struct kxfer_dev *kd, const struct kxfer_resize *req)
 	ret = down_write_killable(&kd->buf_sem);
 	if (ret)
 		goto put_new;
-	if (in_place) {
-		nbuf = kxfer_buf_reshape(old, req->size);
-		ret = PTR_ERR_OR_ZERO(nbuf);
-		if (ret)
-			nbuf = NULL;
-	} else {
-		ret = kxfer_copy(nbuf->vaddr, old->vaddr,
-				 min(nbuf->size, old->size));
-	}
-	if (!ret)
-		rcu_assign_pointer(kd->buf, nbuf);
+	if (in_place)
+		ret = kxfer_resize_in_place(kd, old, req->size);
+	else
+		ret = kxfer_resize_copy(kd, old, nbuf);
 	up_write(&kd->buf_sem);
 	if (ret)
 		goto put_new;
 
-	kxfer_revoke_mappings(kd);
-	if (!in_place)
-		kxfer_buf_revoke(old);
+	kxfer_mappings_sync();
 	kxfer_buf_put(old);
 	mutex_unlock(&kd->resize_lock);
 	return 0;

@@ -41,9 +41,16 @@ int kxfer_shmem_init(void)
 	type = get_fs_type("tmpfs");
 	if (!type)
 		return -ENODEV;
+	/*
+	 * tmpfs refuses huge= where the CPU cannot map huge pages: the
+	 * buffers then live on shm_mnt, and INFO.huge_size says 0.
+	 */
 	mnt = vfs_kern_mount(type, SB_KERNMOUNT, type->name, huge_opt);
-	if (IS_ERR(mnt))
-		return PTR_ERR(mnt);
+	if (IS_ERR(mnt)) {
+		pr_info("no huge tmpfs mount (%ld): shmem buffers use base pages\n",
+			PTR_ERR(mnt));
+		return 0;
+	}
 	kxfer_shm_mnt = mnt;
 	return 0;
 }
@@ -72,8 +79,11 @@ static int kxfer_shmem_truncate(struct file *file, loff_t size)
 	return vfs_truncate(&file->f_path, size);
 }
 
+/* The first @nr pins of @buf's view, which may already be gone. */
 static void kxfer_shmem_unpin(struct kxfer_buf *buf, unsigned long nr)
 {
+	if (!buf->pages)
+		return;
 	vunmap(buf->vaddr);
 	buf->vaddr = NULL;
 	while (nr--) {
@@ -85,8 +95,12 @@ static void kxfer_shmem_unpin(struct kxfer_buf *buf, unsigned long nr)
 	buf->pages = NULL;
 }
 
-/* Pins pages [0, buf->size) of @file and maps them at buf->vaddr. */
-static int kxfer_shmem_pin(struct kxfer_buf *buf, struct file *file)
+/*
+ * Pins pages [0, buf->size) of @file and maps them at buf->vaddr.
+ * @killable: a fatal signal aborts (not when restoring a view).
+ */
+static int kxfer_shmem_pin(struct kxfer_buf *buf, struct file *file,
+			   bool killable)
 {
 	struct address_space *mapping = file->f_mapping;
 	unsigned long i, nr = buf->size >> PAGE_SHIFT;
@@ -108,7 +122,7 @@ static int kxfer_shmem_pin(struct kxfer_buf *buf, struct file *file)
 			goto unpin;
 		}
 		buf->pages[i] = page;
-		if (fatal_signal_pending(current)) {
+		if (killable && fatal_signal_pending(current)) {
 			ret = -EINTR;
 			i++;
 			goto unpin;
@@ -150,7 +164,7 @@ int kxfer_shmem_alloc(struct kxfer_buf *buf)
 	mapping_set_gfp_mask(file->f_mapping, GFP_HIGHUSER);
 	mapping_set_unevictable(file->f_mapping);
 
-	ret = kxfer_shmem_pin(buf, file);
+	ret = kxfer_shmem_pin(buf, file, true);
 	if (ret) {
 		fput(file);
 		return ret;
@@ -177,33 +191,56 @@ void kxfer_shmem_revoke(struct kxfer_buf *buf)
 }
 
 /*
+ * Shrinking: a huge page that straddles the new end can only be split
+ * (and its pages past the end freed and no longer mappable) while nobody
+ * but the page cache and user mappings holds it, so @old's pins go first
+ * and @nbuf pins what is left.  Should that fail, @old is restored at its
+ * old size (the truncated bytes read as zero); should even that fail, @old
+ * is left with size 0, a buffer every transfer and mmap() refuses, until
+ * the next RESIZE.
+ */
+static int kxfer_shmem_shrink(struct kxfer_buf *old, struct kxfer_buf *nbuf)
+{
+	struct file *file = old->shmem;
+	int ret;
+
+	kxfer_shmem_unpin(old, old->size >> PAGE_SHIFT);
+	ret = kxfer_shmem_truncate(file, nbuf->size);
+	if (!ret)
+		ret = kxfer_shmem_pin(nbuf, file, false);
+	if (!ret)
+		return 0;
+
+	if (kxfer_shmem_truncate(file, old->size) ||
+	    kxfer_shmem_pin(old, file, false))
+		WRITE_ONCE(old->size, 0);
+	return ret;
+}
+
+/*
  * RESIZE from shmem to shmem: @nbuf becomes a view of @old's file at its
  * own size, and the file is resized in place, so existing mappings follow
  * as after ftruncate().  The caller holds buf_sem for write, so nothing
- * uses @old's view meanwhile.  On success both share the file; on
- * failure nothing changed.
+ * uses @old's view meanwhile.  On success both share the file (@old's
+ * view may be gone); on failure @old is usable.
  */
 int kxfer_shmem_resize(struct kxfer_buf *old, struct kxfer_buf *nbuf)
 {
 	struct file *file = old->shmem;
 	int ret;
 
-	if (nbuf->size > old->size) {
+	if (nbuf->size < old->size) {
+		ret = kxfer_shmem_shrink(old, nbuf);
+	} else {
 		ret = kxfer_shmem_truncate(file, nbuf->size);
-		if (ret)
-			return ret;
+		if (!ret) {
+			ret = kxfer_shmem_pin(nbuf, file, true);
+			if (ret)
+				kxfer_shmem_truncate(file, old->size);
+		}
 	}
-	ret = kxfer_shmem_pin(nbuf, file);
-	if (!ret && nbuf->size < old->size) {
-		ret = kxfer_shmem_truncate(file, nbuf->size);
-		if (ret)
-			kxfer_shmem_unpin(nbuf, nbuf->size >> PAGE_SHIFT);
-	}
-	if (ret) {
-		if (nbuf->size > old->size)
-			kxfer_shmem_truncate(file, old->size);
+	if (ret)
 		return ret;
-	}
 	nbuf->shmem = get_file(file);
 	return 0;
 }

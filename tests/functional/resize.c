@@ -195,7 +195,7 @@ TEST(resize_unknown_backing_fails_einval)
 	uint64_t size = kx_size(fd);
 
 	kx_put_pattern(fd, 0, 4096, 0x6007);
-	ASSERT_ERRNO(resize_raw(fd, size, 3, 0), EINVAL);
+	ASSERT_ERRNO(resize_raw(fd, size, KX_NR_BACKINGS, 0), EINVAL);
 	ASSERT_ERRNO(resize_raw(fd, size, 0xffffffff, 0), EINVAL);
 	expect_unchanged(fd, size, 0x6007);
 }

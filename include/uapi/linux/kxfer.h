@@ -210,7 +210,12 @@ struct kxfer_xfer {
  *  - shmem to shmem: the same shmem file is truncated or extended, so the
  *    mappings see the new size; pages past its end raise SIGBUS;
  *  - any other pair, and every dma* backing: the old mapping is revoked
- *    whole and every later access raises SIGBUS: map again.
+ *    whole and every later access raises SIGBUS: map again.  (A dma*
+ *    mapping whose mmap() ran concurrently with RESIZE may instead keep
+ *    the old buffer's memory until munmap(): map after RESIZE returned.)
+ * A store through a mapping during RESIZE is either in the copied bytes
+ * or faults (and waits for RESIZE, or raises SIGBUS as above): none is
+ * silently lost.
  * No access, get_user_pages() pin or in-flight fault can reach freed
  * memory: pinned pages stay allocated until unpinned, but are no longer
  * the buffer's.  Needs a file opened for writing (EBADF).
