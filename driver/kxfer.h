@@ -4,6 +4,8 @@
  *
  * Locking, outermost first:
  *
+ *   stream.ctl_lock (mutex) START, STOP and RESIZE: no RESIZE while a
+ *                           stream runs (kxfer_stream.h).
  *   resize_lock (mutex)     serialises RESIZE: only RESIZE replaces the
  *                           buffer, so under it kd->buf is stable.
  *   buf_sem (rw_semaphore)  read: every transfer that touches the buffer
