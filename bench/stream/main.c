@@ -36,9 +36,8 @@ static void list(void)
 	printf("%-17s %-8s %s\n", "method", "side", "what the consumer/producer does");
 	for (size_t i = 0; i < st_nr_methods; i++)
 		printf("%-17s %-8s %s\n", st_methods[i]->name,
-		       !st_methods[i]->device ? "user" :
-		       st_methods[i]->direction == KXFER_STREAM_CAPTURE ?
-		       "capture" : "sink", st_methods[i]->summary);
+		       st_direction_name(st_methods[i]),
+		       st_methods[i]->summary);
 }
 
 static int parse_double(const char *opt, const char *v, double lo, double hi,

@@ -40,6 +40,7 @@ int st_max_rate(const struct st_method *m, const struct st_cfg *cfg,
 
 	memset(best, 0, sizeof(*best));
 	best->method = m->name;
+	best->direction = st_direction_name(m);
 	best->block_size = cfg->block_size;
 	best->seconds = cfg->seconds;
 	best->lat_p50_us = best->lat_p99_us = best->lat_p999_us = -1;

@@ -30,6 +30,13 @@ static uint64_t thread_cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+const char *st_direction_name(const struct st_method *m)
+{
+	if (!m->device)
+		return "user";
+	return m->direction == KXFER_STREAM_CAPTURE ? "capture" : "sink";
+}
+
 void st_got_block(struct st_sess *s, const void *blk)
 {
 	const struct kxfer_stream_hdr *h = blk;
@@ -188,8 +195,7 @@ int st_run(const struct st_method *m, const struct st_cfg *cfg,
 
 	memset(res, 0, sizeof(*res));
 	res->method = m->name;
-	res->direction = !m->device ? "user" :
-			 m->direction == KXFER_STREAM_CAPTURE ? "capture" : "sink";
+	res->direction = st_direction_name(m);
 	res->block_size = cfg->block_size;
 	res->rate_hz = cfg->rate_hz;
 	res->seconds = cfg->seconds;

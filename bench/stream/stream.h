@@ -74,6 +74,9 @@ extern const struct st_method *const st_methods[];
 extern const size_t st_nr_methods;
 const struct st_method *st_method_find(const char *name);
 
+/* capture, sink or user (no device): the CSV's direction column. */
+const char *st_direction_name(const struct st_method *m);
+
 /* session.c: 0, -1 (the run failed) or ST_NO_DEVICE (a usage error). */
 #define ST_NO_DEVICE	(-2)
 int st_run(const struct st_method *m, const struct st_cfg *cfg,
