@@ -114,6 +114,7 @@ struct kxfer_dev {
 	bool resizing;			/* RESIZE is copying: faults wait */
 	wait_queue_head_t resize_wq;	/* for !resizing */
 	atomic_t nr_mappings;		/* live VMAs but shmem ones */
+	bool dma_coherent;		/* the DMA API needs no syncs */
 	struct kxfer_pcpu_stats __percpu *stats;
 	struct kxfer_stream stream;	/* kxfer_stream.c */
 };
@@ -159,6 +160,7 @@ void kxfer_buf_revoke(struct kxfer_buf *buf);
 u32 kxfer_buf_huge_size(const struct kxfer_buf *buf);
 int kxfer_buf_sync(struct kxfer_buf *buf, u64 offset, u64 len,
 		   enum dma_data_direction dir, bool for_cpu);
+int kxfer_dma_coherent(struct device *dev);
 
 /* kxfer_shmem.c */
 int kxfer_shmem_init(void);

@@ -245,6 +245,27 @@ u32 kxfer_buf_huge_size(const struct kxfer_buf *buf)
 }
 
 /*
+ * Whether the DMA API needs no cache maintenance for the kxfer device's
+ * memory (cache-coherent DMA), asked of a one-page dma_alloc_pages()
+ * allocation, the memory of the dma-noncoherent backing: 1 or 0, or
+ * -ENOMEM.
+ */
+int kxfer_dma_coherent(struct device *dev)
+{
+	struct page *page;
+	dma_addr_t dma;
+	bool coherent;
+
+	page = dma_alloc_pages(dev, PAGE_SIZE, &dma, DMA_BIDIRECTIONAL,
+			       GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	coherent = !dma_need_sync(dev, dma);
+	dma_free_pages(dev, PAGE_SIZE, page, dma, DMA_BIDIRECTIONAL);
+	return coherent;
+}
+
+/*
  * One ownership transfer of [offset, offset + len), already checked
  * against the size: dma_sync_single_for_device(), then, @for_cpu,
  * dma_sync_single_for_cpu() in the same direction.  Only dma-noncoherent

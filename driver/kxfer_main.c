@@ -112,6 +112,10 @@ static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 	ret = dma_coerce_mask_and_coherent(&kd->dev, DMA_BIT_MASK(64));
 	if (ret)
 		goto put_dev;
+	ret = kxfer_dma_coherent(&kd->dev);
+	if (ret < 0)
+		goto put_dev;
+	kd->dma_coherent = ret;
 
 	kd->inode = kxfer_inode_new();
 	if (IS_ERR(kd->inode)) {

@@ -43,10 +43,18 @@ static ssize_t backing_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(backing);
 
+static ssize_t dma_coherent_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_kxfer_dev(dev)->dma_coherent);
+}
+static DEVICE_ATTR_RO(dma_coherent);
+
 static struct attribute *kxfer_dev_attrs[] = {
 	&dev_attr_buf_size.attr,
 	&dev_attr_nr_mappings.attr,
 	&dev_attr_backing.attr,
+	&dev_attr_dma_coherent.attr,
 	NULL
 };
 
