@@ -51,15 +51,18 @@ int kx_dataset_from_results(struct kx_dataset *ds, struct kx_meta *meta,
 	}
 	for (size_t i = 0; i < n; i++) {
 		char *cells[KX_NR_COLS];
+		int bad = 0;
 
 		for (int c = 0; c < KX_NR_COLS; c++) {
 			kx_result_cell(&r[i], c, buf, sizeof(buf));
 			cells[c] = strdup(buf);
-			if (!cells[c])
-				return -1;
+			bad |= !cells[c];
 		}
-		if (add_row(ds, cells))
+		if (bad || add_row(ds, cells)) {
+			for (int c = 0; c < KX_NR_COLS; c++)
+				free(cells[c]);
 			return -1;
+		}
 	}
 	return 0;
 }

@@ -32,14 +32,13 @@ trap 'rm -rf "$tmp"' EXIT
 # not touch the bytes, so its ratio stays near 1.
 MMAP_RATIO_MAX=4
 COPY_RATIO_MIN=16
-# p50(base) / p50(huge) of mmap-fault at the PMD size: one PMD fault
-# against PMD / page size PTE faults (512 with 4K pages).  Measured under
-# QEMU TCG (emulated, loaded 2-core host), guest runs of three each:
-# 6.1 amd64 28.98, 26.69, 43.61; 25.19, 28.62, 26.02; 24.88, 30.15, 25.01
-# 6.1 arm64 38.95, 39.75, 36.96; 42.98, 43.55, 41.15
-# 6.12 arm64-16k (32M: 2048 PTE faults) 47.71, 48.05, 48.75
-# 8 leaves a factor of 3.1 below the lowest.
-PAGEMAP_RATIO_MIN=8
+# p50(base) / p50(huge) of mmap-fault at the PMD size on the shmem backing
+# (ABI 4): one PMD fault against PMD / 64 KiB faults, since the page
+# cache's fault-around maps 64 KiB per fault (33 faults at 2 MiB with 4K
+# pages).  Measured under QEMU TCG (emulated), 6.1 amd64, one guest run of
+# three: 6.60, 6.67, 6.93.  3 leaves a factor of 2.2 below the lowest.
+# (ABI 3 measured the pages backing, whose 512 driver faults gave 25-49.)
+PAGEMAP_RATIO_MIN=3
 # Runs that check function, not numbers, need not take the 30 samples per
 # point a measurement takes.
 fast_samples=5
@@ -432,16 +431,30 @@ else
 		diag_file "$tmp/pm1.err"
 	fi
 
-	# The driver's own fault count: 1 per huge mapping, one per page else.
+	# The CPU's page faults per operation (perf's software counter, CSV
+	# column page_faults): 1 per huge mapping; for base one per 64 KiB,
+	# since the page cache's fault-around (fault_around_bytes, 64 KiB by
+	# default) maps 16 pages of 4 KiB (4 of 16 KiB) per fault.  shmem's
+	# own fault handler serves these mappings, so the driver's fault count
+	# does not see them.
 	# shellcheck disable=SC2086
-	run pm-faults $pm_args --methods mmap-fault --sizes "$pmd" --min-time 0.02
-	faults=$(awk '/mapping has/ && $1 == "mmap-fault" { printf "%s ", $3 }' "$tmp/pm-faults.out")
-	want="1.00 $((pmd / pg)).00 "
-	diag "driver faults per mmap-fault operation at $pmd: huge, base = $faults"
-	if [ "$(rc_of pm-faults)" -eq 0 ] && [ "$faults" = "$want" ]; then
-		ok "page map: driver counts 1 fault per huge mapping, $((pmd / pg)) per base one"
+	run pm-faults $pm_args --methods mmap-fault --sizes "$pmd" \
+		--min-time 0.02 --format csv
+	faults=$(awk -F, -v pmd="$pmd" "$HDR"'
+		$c["method"] == "mmap-fault" && $c["size_bytes"] == pmd {
+			printf "%s=%s ", $c["page_map"], $c["page_faults"] }' \
+		"$tmp/pm-faults.out")
+	diag "page faults per mmap-fault operation at $pmd: $faults"
+	if [ "$(rc_of pm-faults)" -eq 0 ] && echo "$faults" | grep -q 'huge= '; then
+		skip "page map: 1 page fault per huge mapping, $((pmd / 65536)) per base one" \
+			"no perf page-fault counter (metadata counters)"
+	elif [ "$(rc_of pm-faults)" -eq 0 ] &&
+		echo "$faults" | awk -v want="$((pmd / 65536))" '{
+			for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+			exit !(f["huge"] != "" && f["huge"] < 2 && f["base"] >= want * 0.9) }'; then
+		ok "page map: 1 page fault per huge mapping, $((pmd / 65536)) per base one ($faults)"
 	else
-		not_ok "page map: driver counts 1 fault per huge mapping, $((pmd / pg)) per base one (got '$faults')"
+		not_ok "page map: 1 page fault per huge mapping, $((pmd / 65536)) per base one (got '$faults')"
 		diag_file "$tmp/pm-faults.err"
 	fi
 fi

@@ -460,6 +460,28 @@ static void attr_list(char *buf, size_t len, const uint32_t *v,
 			      name(v[i]));
 }
 
+/*
+ * dma_coherent: the driver's sysfs answer (ABI 4) to whether the dma*
+ * backings are really uncached/wc here or write-back memory.
+ */
+static void dma_coherent(struct kx_meta *meta, const char *device)
+{
+	const char *name = strrchr(device, '/');
+	char path[512], v[16];
+
+	snprintf(path, sizeof(path), "/sys/class/kxfer/%s/dma_coherent",
+		 name ? name + 1 : device);
+	if (kx_read_line(path, v, sizeof(v)))
+		kx_meta_set(meta, "dma_coherent", "unknown (no %s: a driver before it reported it)",
+			    path);
+	else if (!strcmp(v, "1"))
+		kx_meta_set(meta, "dma_coherent", "yes (%s): dma and dma-wc are write-back memory here, SYNC is a no-op",
+			    path);
+	else
+		kx_meta_set(meta, "dma_coherent", "no (%s): dma is uncached and dma-wc write-combining here, dma-noncoherent needs its ownership transfers",
+			    path);
+}
+
 /* The machine and run settings (before measuring). */
 static void collect_meta(struct session *s, const struct kx_clock *clk)
 {
@@ -500,7 +522,8 @@ static void collect_meta(struct session *s, const struct kx_clock *clk)
 		attr_list(buf, sizeof(buf), s->backings, s->nbackings,
 			  kx_backing_name);
 		kx_meta_set(meta, "backings", "%s", buf);
-		kx_meta_set(meta, "mappings", "%s", "the backing's attribute (ABI 4): vmalloc, pages, shmem cached; dma uncached; dma-wc wc; dma-noncoherent noncoherent; where devices are cache-coherent (x86) the DMA API gives every dma* backing write-back memory, whatever the name (the driver does not report which)");
+		kx_meta_set(meta, "mappings", "%s", "the backing's attribute (ABI 4): vmalloc, pages, shmem cached; dma uncached; dma-wc wc; dma-noncoherent noncoherent; where DMA is cache-coherent (dma_coherent) the DMA API gives every dma* backing write-back memory, whatever the name");
+		dma_coherent(meta, o->device);
 		attr_list(buf, sizeof(buf), s->pagemaps, s->npagemaps,
 			  kx_pagemap_name);
 		kx_meta_set(meta, "page_maps", "%s (mmap methods; the rest: n/a)",

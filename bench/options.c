@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "device.h"
 #include "options.h"
@@ -34,7 +35,9 @@ void kx_usage(FILE *f)
 "                         both formats from the same rows)\n"
 "      --merge FILE...    no measuring: merge kxfer-bench CSVs of one\n"
 "                         version (rows and crossovers of all, metadata of\n"
-"                         the first) into --output-dir or -o/--format\n"
+"                         the first) into --output-dir DIR, or -o PATH (a\n"
+"                         directory: bench.csv + bench.json; NAME.json:\n"
+"                         JSON; else CSV), or CSV on stdout\n"
 "  -r, --repeat R         repetitions of every point (default 1); p50 is\n"
 "                         the median of the repetition medians, with a\n"
 "                         bootstrap 95% interval, CV and copy/mmap verdicts\n"
@@ -404,9 +407,25 @@ int kx_parse_options(int argc, char **argv, struct kx_opts *o)
 		fprintf(stderr, PROG ": give --output FILE or --output-dir DIR, not both\n");
 		return -1;
 	}
+	/*
+	 * --merge -o PATH without --format: a directory gets bench.csv and
+	 * bench.json, NAME.json JSON, anything else CSV.
+	 */
+	if (!o->formats && o->nmerge && o->output) {
+		struct stat st;
+		size_t n = strlen(o->output);
+
+		if (!stat(o->output, &st) && S_ISDIR(st.st_mode)) {
+			o->output_dir = o->output;
+			o->output = NULL;
+		} else {
+			o->formats = n > 5 && !strcmp(o->output + n - 5, ".json") ?
+				     KX_FMT_JSON : KX_FMT_CSV;
+		}
+	}
 	if (!o->formats)
 		o->formats = o->output_dir ? KX_FMT_CSV | KX_FMT_JSON :
-			     KX_FMT_TABLE;
+			     o->nmerge ? KX_FMT_CSV : KX_FMT_TABLE;
 	if (!o->output_dir && (o->formats & (o->formats - 1))) {
 		fprintf(stderr, PROG ": several --format values need --output-dir DIR (one file each); without it give one\n");
 		return -1;

@@ -11,10 +11,19 @@
 
 long long kx_smaps_pmd_kb(FILE *smaps, uintptr_t addr)
 {
-	struct kx_smaps_sum sum;
+	struct kx_smaps_sum file, shmem;
 
-	kx_smaps_sum(smaps, addr, 1, "FilePmdMapped", &sum);
-	return sum.vmas && !sum.missing ? (long long)sum.kb : -1;
+	/*
+	 * fs/proc/task_mmu.c counts a PMD-mapped THP of a swap-backed file
+	 * (the shmem backing's) as ShmemPmdMapped, of any other file as
+	 * FilePmdMapped: the VMA's PMD-mapped bytes are the sum.
+	 */
+	kx_smaps_sum(smaps, addr, 1, "FilePmdMapped", &file);
+	rewind(smaps);
+	kx_smaps_sum(smaps, addr, 1, "ShmemPmdMapped", &shmem);
+	if (!file.vmas || file.missing)
+		return -1;
+	return (long long)(file.kb + (shmem.missing ? 0 : shmem.kb));
 }
 
 static long long smaps_pmd_bytes(const void *p)

@@ -67,6 +67,8 @@ static const struct kx_result *copy_row(const struct kx_result *r, size_t n,
 {
 	const char *partner = kx_pair_partner(x->method);
 
+	if (!partner)
+		return NULL;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(r[i].method, partner) && r[i].size == x->size &&
 		    same_slice(&r[i], x) && r[i].repeats == x->repeats)

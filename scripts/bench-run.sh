@@ -14,12 +14,14 @@
 # Settings (environment; make passes them through):
 #   FLAVOUR               6.1-amd64 (default), 6.1-arm64, 6.12-amd64, ...
 #   KXFER_BENCH_ARGS      kxfer-bench arguments of every run (default
-#                         "--min-time 0.01"; add e.g. "--sizes 4K:1M")
+#                         "--min-time 0.01 --sizes 64:16M": R=5 of the
+#                         headline, copy and touch runs within 10 minutes
+#                         of TCG on 2 cores)
 #   KXFER_REPEAT          --repeat of every run (default 5)
 #   KXFER_RANGE_SIZES     --sizes of the copy and touch runs beside the
-#                         fill/read headline (default 64:16M; empty: skip)
-#   KXFER_BUF_SIZE        module buf_size in bytes (default 67108864 = the
-#                         64M top of the default sweep)
+#                         fill/read headline (default 64:4M; empty: skip)
+#   KXFER_BUF_SIZE        module buf_size in bytes (default 67108864: room
+#                         for every run's sizes)
 #   KXFER_FIO_SIZES       fio cross-check block sizes (default "4K 64K 1M";
 #                         empty: skip), KXFER_FIO_RUNTIME seconds per job (2)
 #   KXFER_HYPERFINE_SIZES hyperfine block sizes (default "4K 64K 1M";
@@ -43,9 +45,9 @@ top=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$top"
 
 FLAVOUR=${FLAVOUR:-6.1-amd64}
-KXFER_BENCH_ARGS=${KXFER_BENCH_ARGS---min-time 0.01}
+KXFER_BENCH_ARGS=${KXFER_BENCH_ARGS---min-time 0.01 --sizes 64:16M}
 KXFER_REPEAT=${KXFER_REPEAT:-5}
-KXFER_RANGE_SIZES=${KXFER_RANGE_SIZES-64:16M}
+KXFER_RANGE_SIZES=${KXFER_RANGE_SIZES-64:4M}
 KXFER_BUF_SIZE=${KXFER_BUF_SIZE:-67108864}
 KXFER_FIO_SIZES=${KXFER_FIO_SIZES-4K 64K 1M}
 KXFER_FIO_RUNTIME=${KXFER_FIO_RUNTIME:-2}

@@ -283,6 +283,32 @@ static void outputs_and_merge(const char *bench)
 		      "memfd-mmap-write,baseline"),
 	       "smoke: --merge of two CSVs keeps the rows of both");
 	done(&r);
+	free(mcsv);
+	/* -o PATH: a directory gets both files, NAME.json JSON. */
+	snprintf(m, sizeof(m), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/a/bench.csv", dir);
+	margs[2] = "-o";
+	margs[3] = m;
+	margs[4] = NULL;
+	snprintf(m, sizeof(m), "%s/m", dir);
+	{
+		char mj[300];
+
+		snprintf(mj, sizeof(mj), "%s/m/bench.json", dir);
+		unlink(mj);
+		r = run(bench, margs);
+		tap_ok(r.status == 0 && !access(mj, R_OK),
+		       "smoke: --merge -o DIR writes bench.csv and bench.json into it");
+		done(&r);
+	}
+	snprintf(m, sizeof(m), "%s/merged.json", dir);
+	r = run(bench, margs);
+	fd = open(m, O_RDONLY);
+	mcsv = fd >= 0 ? slurp(fd) : NULL;
+	tap_ok(r.status == 0 && mcsv && !json_check(mcsv) &&
+	       strstr(mcsv, "\"crossovers\": ["),
+	       "smoke: --merge -o NAME.json writes JSON");
+	done(&r);
 	free(csv);
 	free(json);
 	free(mcsv);

@@ -26,10 +26,11 @@
 # Settings (environment, or suite.conf next to this script written by
 # scripts/bench-run.sh):
 #   KXFER_BENCH_ARGS      extra kxfer-bench arguments of every run
-#                         (default "--min-time 0.01")
+#                         (default "--min-time 0.01 --sizes 64:16M"; the
+#                         page-map run's --sizes come after and win)
 #   KXFER_REPEAT          --repeat of every run (default 5)
 #   KXFER_RANGE_SIZES     --sizes of the copy and touch runs (default
-#                         64:16M), "" = skip those runs
+#                         64:4M), "" = skip those runs
 #   KXFER_BUF_SIZE        module buf_size in bytes (default 64 MiB)
 #   KXFER_FIO_SIZES       fio block sizes (default "4K 64K 1M"), "" = skip
 #   KXFER_FIO_RUNTIME     seconds per fio job (default 2)
@@ -47,9 +48,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=/dev/null # written by scripts/bench-run.sh
 [ -f "$here/suite.conf" ] && . "$here/suite.conf"
 
-: "${KXFER_BENCH_ARGS=--min-time 0.01}"
+: "${KXFER_BENCH_ARGS=--min-time 0.01 --sizes 64:16M}"
 : "${KXFER_REPEAT=5}"
-: "${KXFER_RANGE_SIZES=64:16M}"
+: "${KXFER_RANGE_SIZES=64:4M}"
 : "${KXFER_BUF_SIZE=67108864}"
 : "${KXFER_FIO_SIZES=4K 64K 1M}"
 : "${KXFER_FIO_RUNTIME=2}"
