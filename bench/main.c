@@ -34,6 +34,7 @@
 #include "runner.h"
 #include "schema.h"
 #include "sizes.h"
+#include "stream/stream.h"
 #include "sysinfo.h"
 #include "timing.h"
 #include "verdict.h"
@@ -711,6 +712,9 @@ int main(int argc, char **argv)
 	char buf[64];
 	int ret;
 
+	/* The streaming sweep has options and outputs of its own. */
+	if (argc > 1 && !strcmp(argv[1], "--stream"))
+		return kx_stream_main(argc - 1, argv + 1);
 	if (kx_parse_options(argc, argv, &s.o))
 		return EXIT_USAGE;
 	if (s.o.help || s.o.version || s.o.list_methods || s.o.list_columns) {

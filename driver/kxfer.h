@@ -4,6 +4,8 @@
  *
  * Locking, outermost first:
  *
+ *   stream.ctl_lock (mutex) START, STOP and RESIZE: no RESIZE while a
+ *                           stream runs (kxfer_stream.h).
  *   resize_lock (mutex)     serialises RESIZE: only RESIZE replaces the
  *                           buffer, so under it kd->buf is stable.
  *   buf_sem (rw_semaphore)  read: every transfer that touches the buffer
@@ -55,6 +57,8 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/kxfer.h>
+
+#include "kxfer_stream.h"
 
 #define KXFER_MAX_DEVS		32
 #define KXFER_MAX_BUF_SIZE	((u64)SZ_1G)
@@ -112,6 +116,7 @@ struct kxfer_dev {
 	atomic_t nr_mappings;		/* live VMAs but shmem ones */
 	bool dma_coherent;		/* the DMA API needs no syncs */
 	struct kxfer_pcpu_stats __percpu *stats;
+	struct kxfer_stream stream;	/* kxfer_stream.c */
 };
 
 /* Per open file: the work mode applied to every transfer on it. */
@@ -120,6 +125,7 @@ struct kxfer_file {
 	u32 work;
 	u32 seed;
 	u32 last_csum;
+	bool stream_io;		/* did read()/write() on a stream */
 };
 
 static inline struct kxfer_dev *to_kxfer_dev(struct device *dev)
@@ -180,6 +186,7 @@ void kxfer_work_produce(const struct kxfer_file *kf, void *kaddr, u64 offset,
 			size_t len);
 u32 kxfer_work_csum(const struct kxfer_file *kf, u32 crc, const void *kaddr,
 		    size_t len);
+void kxfer_work_fill(void *kaddr, u64 offset, size_t len, u32 seed);
 
 /* kxfer_file.c */
 extern const struct file_operations kxfer_fops;

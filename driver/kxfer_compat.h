@@ -10,6 +10,7 @@
 
 #include <linux/crc32.h>
 #include <linux/fs.h>
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 
@@ -59,6 +60,19 @@ static inline u32 kxfer_crc32c(u32 crc, const void *p, size_t len)
 	return __crc32c_le(crc, p, len);
 #else
 	return crc32c(crc, p, len);
+#endif
+}
+
+/* 6.13 added hrtimer_setup(), which later kernels require. */
+static inline void kxfer_hrtimer_setup(struct hrtimer *timer,
+				       enum hrtimer_restart (*fn)(struct hrtimer *),
+				       clockid_t clock, enum hrtimer_mode mode)
+{
+#ifdef KXFER_HAVE_HRTIMER_SETUP
+	hrtimer_setup(timer, fn, clock, mode);
+#else
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
 #endif
 }
 

@@ -110,6 +110,8 @@ static ssize_t kxfer_read(struct file *file, char __user *ubuf, size_t count,
 {
 	struct kxfer_uio uio = { .to_user = true, .ubuf = ubuf };
 
+	if (kxfer_stream_owns_io(file->private_data))
+		return kxfer_stream_read(file, ubuf, count);
 	return kxfer_transfer(file->private_data, &uio, count, ppos,
 			      KXFER_PATH_READ, false);
 }
@@ -119,6 +121,8 @@ static ssize_t kxfer_write(struct file *file, const char __user *ubuf,
 {
 	struct kxfer_uio uio = { .ubuf = (char __user *)ubuf };
 
+	if (kxfer_stream_owns_io(file->private_data))
+		return kxfer_stream_write(file, ubuf, count);
 	if (!access_ok(ubuf, count))
 		return -EFAULT;
 	return kxfer_transfer(file->private_data, &uio, count, ppos,
@@ -129,6 +133,8 @@ static ssize_t kxfer_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct kxfer_uio uio = { .to_user = true, .iter = to };
 
+	if (kxfer_stream_owns_io(iocb->ki_filp->private_data))
+		return -EINVAL;	/* stream I/O is read() only */
 	return kxfer_transfer(iocb->ki_filp->private_data, &uio,
 			      iov_iter_count(to), &iocb->ki_pos,
 			      KXFER_PATH_READ_ITER,
@@ -139,6 +145,8 @@ static ssize_t kxfer_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct kxfer_uio uio = { .iter = from };
 
+	if (kxfer_stream_owns_io(iocb->ki_filp->private_data))
+		return -EINVAL;	/* stream I/O is write() only */
 	return kxfer_transfer(iocb->ki_filp->private_data, &uio,
 			      iov_iter_count(from), &iocb->ki_pos,
 			      KXFER_PATH_WRITE_ITER,
@@ -181,6 +189,7 @@ static int kxfer_open(struct inode *inode, struct file *file)
 
 static int kxfer_release(struct inode *inode, struct file *file)
 {
+	kxfer_stream_release(file->private_data);
 	kfree(file->private_data);
 	return 0;
 }
@@ -196,6 +205,7 @@ const struct file_operations kxfer_fops = {
 	.write_iter	= kxfer_write_iter,
 	.splice_read	= kxfer_splice_read,
 	.splice_write	= iter_file_splice_write,
+	.poll		= kxfer_stream_poll,
 	.mmap		= kxfer_mmap,
 	/* PMD-aligned addresses, so shmem's huge pages can be mapped huge. */
 	.get_unmapped_area = thp_get_unmapped_area,

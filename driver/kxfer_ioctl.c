@@ -18,7 +18,7 @@
 			 KXFER_FEAT_RESIZE | KXFER_FEAT_STATS | \
 			 KXFER_FEAT_BACKINGS | KXFER_FEAT_SYNC | \
 			 KXFER_FEAT_REVOKE | KXFER_FEAT_SHMEM | \
-			 KXFER_FEAT_DMA_ATTRS)
+			 KXFER_FEAT_DMA_ATTRS | KXFER_FEAT_STREAM)
 
 static long kxfer_ioctl_info(struct kxfer_dev *kd, void __user *argp)
 {
@@ -199,6 +199,7 @@ long kxfer_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct kxfer_file *kf = file->private_data;
 	void __user *argp = (void __user *)arg;
+	long ret;
 
 	if (kxfer_ioctl_writes(cmd) && !(file->f_mode & FMODE_WRITE))
 		return -EBADF;
@@ -215,7 +216,13 @@ long kxfer_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case KXFER_IOC_GET_MODE:
 		return kxfer_ioctl_get_mode(kf, argp);
 	case KXFER_IOC_RESIZE:
-		return kxfer_ioctl_resize(kf->kd, argp);
+		/* A running stream uses the buffer: refused (EBUSY). */
+		ret = kxfer_stream_hold_idle(kf->kd);
+		if (ret)
+			return ret;
+		ret = kxfer_ioctl_resize(kf->kd, argp);
+		kxfer_stream_unhold(kf->kd);
+		return ret;
 	case KXFER_IOC_GET_STATS:
 		return kxfer_ioctl_get_stats(kf->kd, argp);
 	case KXFER_IOC_RESET_STATS:
@@ -226,6 +233,8 @@ long kxfer_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case KXFER_IOC_SYNC_FOR_DEVICE:
 		return kxfer_ioctl_sync(kf->kd, argp, false);
 	default:
+		if (kxfer_stream_is_ioctl(cmd))
+			return kxfer_stream_ioctl(file, cmd, argp);
 		return -ENOTTY;
 	}
 }

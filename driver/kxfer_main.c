@@ -85,6 +85,7 @@ static struct kxfer_dev *kxfer_dev_create(unsigned int minor)
 	init_rwsem(&kd->buf_sem);
 	init_waitqueue_head(&kd->resize_wq);
 	atomic_set(&kd->nr_mappings, 0);
+	kxfer_stream_init(kd);
 
 	kd->stats = alloc_percpu(struct kxfer_pcpu_stats);
 	if (!kd->stats) {
@@ -149,6 +150,7 @@ put_dev:
 static void kxfer_dev_destroy(struct kxfer_dev *kd)
 {
 	cdev_device_del(&kd->cdev, &kd->dev);
+	kxfer_stream_exit(kd);
 	kxfer_dev_put_resources(kd);
 	put_device(&kd->dev);
 }

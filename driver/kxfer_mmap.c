@@ -243,6 +243,9 @@ int kxfer_mmap(struct file *file, struct vm_area_struct *vma)
 	struct kxfer_dev *kd = kf->kd;
 	int idx, ret;
 
+	if (kxfer_stream_is_ring_map(vma))
+		return kxfer_stream_mmap_ring(kd, vma);
+
 	/*
 	 * A private writable mapping would quietly COW the buffer's pages
 	 * and the kernel would never see what user space wrote.

@@ -43,6 +43,12 @@ static void kxfer_fill(u8 *p, u64 offset, size_t len, u32 seed)
 		*p++ = kxfer_pattern_byte(base, offset++);
 }
 
+/* The fill pattern at any address whose offset is 8-aligned with it. */
+void kxfer_work_fill(void *kaddr, u64 offset, size_t len, u32 seed)
+{
+	kxfer_fill(kaddr, offset, len, seed);
+}
+
 /* Before the kernel hands [offset, offset + len) to user space. */
 void kxfer_work_produce(const struct kxfer_file *kf, void *kaddr, u64 offset,
 			size_t len)

@@ -156,6 +156,10 @@ done
 mkdir -p "$dest/logs"
 
 cp "$guest_out/bench.csv" "$guest_out/bench.json" "$dest/"
+# The streaming sweep's own files (docs/streaming.md), when it ran.
+for f in stream.csv stream.json; do
+	[ -f "$guest_out/$f" ] && cp "$guest_out/$f" "$dest/"
+done
 for d in fio hyperfine; do
 	[ -d "$guest_out/$d" ] && cp -a "$guest_out/$d" "$dest/"
 done

@@ -26,7 +26,7 @@ import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kxresults import benchcsv, compare, plots, report_md  # noqa: E402
+from kxresults import benchcsv, compare, plots, report_md, stream  # noqa: E402
 from kxresults.benchcsv import BenchError  # noqa: E402
 from kxresults.plots import PlotError  # noqa: E402
 
@@ -59,6 +59,7 @@ def cmd_plot(args):
     path = report_md.write(run, made, out)
     print(f"{PROG}: {len(made)} plots (PNG and SVG) and {path}",
           file=sys.stderr)
+    stream.write_if_present(args.results, out, args.gnuplot)
 
 
 def cmd_compare(args):

@@ -485,7 +485,7 @@ bench_cmd="$bench --device /dev/kxfer0 --methods all${progress:+ $progress} --ou
 
 if [ "$dry_run" = 1 ]; then
 	say "would run: $bench_cmd"
-	say "would write: $dir/bench.csv and $dir/bench.json (kxfer-bench), $dir/meta.txt, $dir/dmesg.txt"
+	say "would write: $dir/bench.csv and $dir/bench.json (kxfer-bench), $dir/stream.csv and $dir/stream.json (kxfer-bench --stream), $dir/meta.txt, $dir/dmesg.txt"
 	say "would run: rmmod kxfer"
 	trap - EXIT INT TERM HUP
 	[ "$problems" -eq 0 ] || { say "dry run: $problems problem(s) above would stop the real run"; exit 1; }
@@ -531,6 +531,13 @@ wait "$pipe_pid" || true
 pipe_pid=
 bench_rc=$(cat "$dir/.bench-rc" 2>/dev/null || echo 1)
 rm -f "$dir/.bench-rc" "$dir/.bench-pid"
+
+# The streaming sweep (docs/streaming.md): stream.csv and stream.json.
+if [ "$bench_rc" = 0 ] &&
+   ! "$bench" --stream --dev /dev/kxfer0 --max-rate-sizes 64K \
+	--csv "$dir/stream.csv" --json "$dir/stream.json" 2>"$dir/stream.log"; then
+	warn "kxfer-bench --stream failed; see $dir/stream.log"
+fi
 
 new_dmesg >"$dir/dmesg.txt" || true
 kernel_warned=0

@@ -184,6 +184,16 @@ else
 		--sizes "$KXFER_RANGE_SIZES"
 fi
 
+# ---- streaming (docs/streaming.md): its own stream.csv and stream.json ---------
+: "${KXFER_STREAM_ARGS=--block-sizes 4K,64K --rates 1000,10000 --seconds 1 --max-rate-sizes 64K --search-seconds 0.5}"
+# shellcheck disable=SC2086 # the arguments are meant to be split
+if "$bench" --stream $KXFER_STREAM_ARGS 2>logs/stream.err; then
+	ok "kxfer-bench --stream $KXFER_STREAM_ARGS"
+else
+	not_ok "kxfer-bench --stream $KXFER_STREAM_ARGS"
+	tail -n 20 logs/stream.err | diag
+fi
+
 # ---- cross-checks ------------------------------------------------------------
 if [ -z "$KXFER_FIO_SIZES" ]; then
 	skip "fio cross-check" "KXFER_FIO_SIZES is empty"

@@ -25,7 +25,7 @@
 		      KXFER_FEAT_FILL | KXFER_FEAT_RESIZE | KXFER_FEAT_STATS | \
 		      KXFER_FEAT_BACKINGS | KXFER_FEAT_SYNC | \
 		      KXFER_FEAT_REVOKE | KXFER_FEAT_SHMEM | \
-		      KXFER_FEAT_DMA_ATTRS)
+		      KXFER_FEAT_DMA_ATTRS | KXFER_FEAT_STREAM)
 /* Bit 7 was the per-file cache attribute of ABI 2-3: retired, never set. */
 
 static uint32_t crc_of(const void *p, size_t len)

@@ -48,7 +48,7 @@
 			 KXFER_FEAT_RESIZE | KXFER_FEAT_STATS | \
 			 KXFER_FEAT_BACKINGS | KXFER_FEAT_SYNC | \
 			 KXFER_FEAT_REVOKE | KXFER_FEAT_SHMEM | \
-			 KXFER_FEAT_DMA_ATTRS)
+			 KXFER_FEAT_DMA_ATTRS | KXFER_FEAT_STREAM)
 
 /*
  * Buffers the model follows case by case are at most SMALL_PAGES pages:

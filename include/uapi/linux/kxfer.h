@@ -305,4 +305,198 @@ struct kxfer_stats {
  * SYNC_FOR_CPU and mappings without PROT_WRITE work on a read-only file.
  */
 
+/*
+ * Streaming (KXFER_FEAT_STREAM): a simulated device that produces blocks at
+ * a fixed rate into the buffer (capture), or consumes blocks user space
+ * queued (sink), as a camera, an ADC or an FPGA DMA engine would.  See
+ * docs/streaming.md.
+ *
+ * One stream per device at a time; KXFER_IOC_STREAM_START while one runs
+ * fails with EBUSY.  START and STOP need a file opened for writing (EBADF).
+ * While a stream runs, RESIZE fails with EBUSY.  Closing the file that
+ * started a stream stops it.  STOP wakes every waiter: read() then returns
+ * 0 (end of stream), write(), DQBUF and QBUF fail with EPIPE.  Waits are
+ * interrupted by signals (restarted per SA_RESTART).
+ *
+ * Block layout: block i of the stream starts at buffer offset
+ * i * stride (stride from START, a multiple of 64 and of the DMA cache
+ * alignment) and holds a struct kxfer_stream_hdr followed by
+ * block_size - sizeof(hdr) payload bytes.  A captured payload is the fill
+ * pattern above with seed = (__u32)seq, offsets counted from the first
+ * payload byte; hdr.crc is the CRC32C (KXFER_WORK_CHECKSUM convention) of
+ * the payload.  A sink block must carry the same header fields (seq
+ * counting 0, 1, 2, ... from START; length; crc of its payload): the
+ * device checks length and crc (crc_errors) and seq (seq_errors).  A
+ * dma-noncoherent buffer gets the DMA API's ownership transfers per block.
+ *
+ * Interfaces (kxfer_stream_start.interface):
+ * KXFER_STREAM_IF_RW:    read() returns whole blocks (header and payload;
+ *     count must hold at least one block, EINVAL otherwise; as many ready
+ *     blocks as fit, oldest first), blocking until one is ready; write()
+ *     queues whole blocks (count a multiple of block_size).  O_NONBLOCK:
+ *     EAGAIN.  poll(): EPOLLIN when a block is ready, EPOLLOUT when a sink
+ *     block is free.  Several readers share the stream: each block goes
+ *     to exactly one of them.  A file that did stream I/O reads 0 and
+ *     writes EPIPE once no read/write stream runs; other files read and
+ *     write the buffer as usual.  readv/writev/splice/io_uring: EINVAL
+ *     while a read/write stream runs.
+ * KXFER_STREAM_IF_QUEUE: user space maps the buffer; DQBUF waits for a
+ *     block (capture: a filled one; sink: a free one to fill) and hands
+ *     it over, QBUF gives it back (capture: done with it; sink: filled).
+ *     poll() as for RW.  Several processes may DQBUF; a block is handed
+ *     to exactly one and any of them may QBUF it.
+ * KXFER_STREAM_IF_RING:  a control page (mmap() at KXFER_STREAM_RING_OFFSET,
+ *     length one page, MAP_SHARED) holds free-running __u32 indices: the
+ *     producer (capture: the device; sink: user space) writes slot
+ *     head % depth, then publishes head + 1 with a release store; the
+ *     consumer reads head with an acquire load, uses the slots up to it,
+ *     then publishes tail with a release store.  In C11:
+ *     __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE) and
+ *     __atomic_store_n(&ring->tail, t, __ATOMIC_RELEASE) (capture), the
+ *     mirror image for sink.  The kernel side uses smp_load_acquire() and
+ *     smp_store_release().  No syscall is needed while the ring is not
+ *     empty (capture) or full (sink); poll() sleeps until it is not.
+ *     One consumer (capture) or producer (sink) at a time.
+ *
+ * Overruns (capture): read/write and queue drop the oldest ready block
+ * for the new one (as ALSA and IIO do); a full ring drops the new block
+ * (user space owns every slot).  Underruns (sink): a tick with no block to
+ * consume.  Both are counted, and a reader sees them as gaps in seq.
+ */
+#define KXFER_FEAT_STREAM	(1U << 12) /* KXFER_IOC_STREAM_* */
+
+#define KXFER_STREAM_CAPTURE	0	/* the device produces */
+#define KXFER_STREAM_SINK	1	/* user space produces */
+
+#define KXFER_STREAM_IF_RW	0
+#define KXFER_STREAM_IF_QUEUE	1
+#define KXFER_STREAM_IF_RING	2
+
+#define KXFER_STREAM_MIN_RATE	100		/* Hz */
+#define KXFER_STREAM_MAX_RATE	100000
+#define KXFER_STREAM_MIN_BLOCK	64		/* bytes, header included */
+#define KXFER_STREAM_MAX_BLOCK	(4U << 20)
+#define KXFER_STREAM_MIN_DEPTH	2
+#define KXFER_STREAM_MAX_DEPTH	65536		/* and depth * stride <= size */
+
+/* mmap() offset of the ring control page, past any buffer size. */
+#define KXFER_STREAM_RING_OFFSET	(1ULL << 32)
+
+/**
+ * struct kxfer_stream_hdr - the start of every block
+ * @seq:     block number since START (0, 1, ...); gaps are lost blocks
+ * @time_ns: CLOCK_MONOTONIC (ktime_get_ns()) when the device finished the
+ *           block (capture); ignored for sink
+ * @length:  payload bytes after this header (block_size - 32)
+ * @crc:     CRC32C of the payload
+ * @__reserved: zero
+ */
+struct kxfer_stream_hdr {
+	__u64 seq;
+	__u64 time_ns;
+	__u32 length;
+	__u32 crc;
+	__u64 __reserved;
+};
+
+/**
+ * struct kxfer_stream_start - KXFER_IOC_STREAM_START
+ * @direction:  KXFER_STREAM_CAPTURE or KXFER_STREAM_SINK
+ * @interface:  KXFER_STREAM_IF_*
+ * @block_size: bytes per block, header included (MIN_BLOCK..MAX_BLOCK)
+ * @rate_hz:    blocks per second (MIN_RATE..MAX_RATE)
+ * @depth:      blocks in the buffer (MIN_DEPTH..MAX_DEPTH, and
+ *              depth * stride <= buffer size, EINVAL otherwise)
+ * @flags:      must be zero
+ * @stride:     out: bytes from one block to the next
+ * @__reserved: must be zero
+ */
+struct kxfer_stream_start {
+	__u32 direction;
+	__u32 interface;
+	__u32 block_size;
+	__u32 rate_hz;
+	__u32 depth;
+	__u32 flags;
+	__u32 stride;
+	__u32 __reserved;
+};
+
+/**
+ * struct kxfer_stream_stats - KXFER_IOC_STREAM_STATS: the running stream,
+ * or the last one after STOP (all zero before the first START)
+ * @produced:   blocks the producer completed (capture: the device wrote;
+ *              sink: user space queued)
+ * @delivered:  blocks the consumer took (capture: read, dequeued or
+ *              released from the ring; sink: the device consumed)
+ * @overruns:   capture blocks lost (see "Overruns" above)
+ * @underruns:  sink ticks that found no block
+ * @wakeups:    times the device woke a sleeping waiter
+ * @crc_errors: sink blocks with a wrong length or CRC
+ * @seq_errors: sink blocks whose seq was not the next one
+ * @ticks:      device periods elapsed
+ * @bytes:      payload bytes of the delivered blocks
+ * @running:    1 while the stream runs
+ * @direction, @interface, @block_size, @rate_hz, @depth, @stride: as START
+ */
+struct kxfer_stream_stats {
+	__u64 produced;
+	__u64 delivered;
+	__u64 overruns;
+	__u64 underruns;
+	__u64 wakeups;
+	__u64 crc_errors;
+	__u64 seq_errors;
+	__u64 ticks;
+	__u64 bytes;
+	__u32 running;
+	__u32 direction;
+	__u32 interface;
+	__u32 block_size;
+	__u32 rate_hz;
+	__u32 depth;
+	__u32 stride;
+	__u32 __reserved;
+};
+
+/**
+ * struct kxfer_stream_buf - KXFER_IOC_STREAM_DQBUF / _QBUF (queue interface)
+ * @index:  block index (DQBUF: out; QBUF: in, a block this device handed
+ *          out with DQBUF and not yet given back, EINVAL otherwise)
+ * @flags:  must be zero
+ * @offset: DQBUF out: buffer offset of the block (index * stride)
+ * @hdr:    DQBUF out: the block's header (capture); zero for sink
+ */
+struct kxfer_stream_buf {
+	__u32 index;
+	__u32 flags;
+	__u64 offset;
+	struct kxfer_stream_hdr hdr;
+};
+
+/**
+ * struct kxfer_stream_ring - the ring control page (KXFER_STREAM_IF_RING)
+ * @head:  producer index (capture: written by the kernel)
+ * @tail:  consumer index (capture: written by user space)
+ * @depth, @stride, @block_size, @direction: read-only copies of START's
+ * Each index has a 128-byte line of its own so that the two sides do not
+ * share a cache line.  Indices count blocks and wrap at 2^32.
+ */
+struct kxfer_stream_ring {
+	__u32 head;
+	__u32 __pad0[31];
+	__u32 tail;
+	__u32 __pad1[31];
+	__u32 depth;
+	__u32 stride;
+	__u32 block_size;
+	__u32 direction;
+};
+
+#define KXFER_IOC_STREAM_START	_IOWR(KXFER_IOC_MAGIC, 0x0a, struct kxfer_stream_start)
+#define KXFER_IOC_STREAM_STOP	_IO(KXFER_IOC_MAGIC, 0x0b)
+#define KXFER_IOC_STREAM_STATS	_IOR(KXFER_IOC_MAGIC, 0x0c, struct kxfer_stream_stats)
+#define KXFER_IOC_STREAM_DQBUF	_IOWR(KXFER_IOC_MAGIC, 0x0d, struct kxfer_stream_buf)
+#define KXFER_IOC_STREAM_QBUF	_IOW(KXFER_IOC_MAGIC, 0x0e, struct kxfer_stream_buf)
+
 #endif /* _UAPI_LINUX_KXFER_H */
