@@ -27,7 +27,7 @@ for has in yes no; do
 	cmd=$(sed -n 's/.*would run: \(.*kxfer-bench .*\)/\1/p' <<<"$out")
 	if [ $has = yes ]; then
 		check "a kxfer-bench with --progress gets it from run-on-board.sh" \
-			grep -q -- '--methods all --format csv --progress --output' <<<"$cmd"
+			grep -q -- '--methods all --progress --output-dir' <<<"$cmd"
 	else
 		check "a kxfer-bench without --progress still runs, without the flag" \
 			bash -c '[ -n "$1" ] && ! grep -q -- --progress <<<"$1"' _ "$cmd"
