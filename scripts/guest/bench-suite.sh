@@ -143,9 +143,22 @@ bench_run() {
 	name=$1
 	shift
 	start=$(cut -d' ' -f1 /proc/uptime)
+	# stderr is kept in logs/NAME.err, and its progress lines also go to
+	# the payload's stderr as they come, so that make bench (and a board
+	# run) shows them live; a shell read loop, because busybox grep
+	# buffers its output in a pipe.
 	# shellcheck disable=SC2086 # the arguments are meant to be split
-	if "$bench" $KXFER_BENCH_ARGS --repeat "$KXFER_REPEAT" --progress \
-		"$@" --output-dir "logs/$name" 2>"logs/$name.err"; then
+	{
+		{
+			"$bench" $KXFER_BENCH_ARGS --repeat "$KXFER_REPEAT" \
+				--progress "$@" --output-dir "logs/$name" \
+				2>&1 >&4 4>&-
+			echo $? >"logs/$name.rc"
+		} | tee "logs/$name.err" | while IFS= read -r line; do
+			case $line in progress:*) printf '%s\n' "$line" >&2 ;; esac
+		done
+	} 4>&1
+	if [ "$(cat "logs/$name.rc" 2>/dev/null)" = 0 ]; then
 		ok "kxfer-bench $name run: $KXFER_BENCH_ARGS --repeat $KXFER_REPEAT $*"
 		runs="$runs logs/$name/bench.csv"
 	else
