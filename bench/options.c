@@ -54,11 +54,12 @@ void kx_usage(FILE *f)
 "  -c, --cpu N|none       pin to CPU N (threads: N, N+1, ... of the allowed\n"
 "                         set); default: the CPU the tool started on\n"
 "      --consume MODE     user work on the data, the same on both paths:\n"
-"                         fill (producer stores every byte; consumer reads\n"
-"                         every byte), read (every byte loaded), copy (the\n"
-"                         data lives in a separate user buffer: the mmap\n"
-"                         path memcpy()s it), touch (default; one byte per\n"
-"                         64-byte line: an upper bound of mmap's advantage),\n"
+"                         fill (default; producer stores every byte,\n"
+"                         consumer reads every byte), read (every byte\n"
+"                         loaded), copy (the data lives in a separate user\n"
+"                         buffer: the mmap path memcpy()s it), touch (one\n"
+"                         byte per 64-byte line: an upper bound of mmap's\n"
+"                         advantage),\n"
 "                         none (also an upper bound) or checksum (CRC32C)\n"
 "      --work MODE        kernel-side work (KXFER_IOC_SET_MODE): none\n"
 "                         (default), checksum or fill\n"
@@ -244,7 +245,7 @@ int kx_parse_options(int argc, char **argv, struct kx_opts *o)
 	o->repeat = 1;
 	o->seed = 1;
 	o->cpu = KX_CPU_DEFAULT;
-	o->consume = KX_CONSUME_TOUCH;
+	o->consume = KX_CONSUME_FILL;
 	o->work = KXFER_WORK_NONE;
 	o->threads = 1;
 	o->emulated = -1;

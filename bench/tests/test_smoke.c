@@ -269,7 +269,7 @@ static void outputs_and_merge(const char *bench)
 	tap_ok(csv && json && !json_check(json) &&
 	       strstr(csv, "memfd-mmap-write,baseline,to_kernel,4096") &&
 	       strstr(json, "\"method\": \"memfd-mmap-write\"") &&
-	       strstr(csv, "# crossover: pair=memfd-write/memfd-mmap-write direction=to_kernel consume=touch backing=n/a low= high= agree=none\n"),
+	       strstr(csv, "# crossover: pair=memfd-write/memfd-mmap-write direction=to_kernel consume=fill backing=n/a low= high= agree=none\n"),
 	       "smoke: --output-dir writes bench.csv and bench.json of one run");
 	snprintf(b, sizeof(b), "%s/a/bench.csv", dir);
 	margs[1] = b;
