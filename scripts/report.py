@@ -4,7 +4,6 @@
 
   report.py plot RESULTS [--out DIR]     plots + report.md of one folder
   report.py compare --out DIR RESULTS... overlay several folders
-  report.py csv2json BENCH_CSV           the CSV as kxfer-bench's JSON
   report.py folder-name BENCH_CSV        <machine>-<kernel>-<date>
 
 Normally called through scripts/plot.sh and scripts/compare.sh (make plot,
@@ -13,11 +12,10 @@ banner on every plot and at the top of the report), 1 gnuplot failure,
 2 bad usage, unreadable or corrupt input, or an unwritable output folder
 (one line on stderr).
 
-csv2json stays only for scripts/bench-run.sh, which still converts;
-kxfer-bench writes bench.json itself.
+bench.json is written by kxfer-bench itself, from the same rows as
+bench.csv (its --output-dir and --merge): there is no converter here.
 """
 import argparse
-import json
 import os
 import re
 import sys
@@ -71,51 +69,13 @@ def cmd_compare(args):
           file=sys.stderr)
 
 
-# Metadata that kxfer-bench writes as JSON numbers (bench/sysinfo.c and
-# runner); everything else stays a string even when it looks numeric.
-NUMERIC_META = {"cpus_online", "page_size", "clock_overhead_ns",
-                "clock_resolution_ns", "sample_min_ns", "touch_stride",
-                "min_time_s", "min_samples", "threads", "buf_size",
-                "hpage_pmd_size"}
-JSON_NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
-
-
-def cmd_csv2json(args):
-    """The JSON form of a run from its CSV (same keys, same numbers).
-    Only scripts/bench-run.sh still calls this; kxfer-bench writes
-    bench.json itself, and this command goes once bench-run.sh stops."""
-    meta, rows, _ = benchcsv.read_csv(args.csv)
-    doc_meta = {}
-    for k, v in meta.items():
-        doc_meta[k] = (json.loads(v) if k in NUMERIC_META and
-                       JSON_NUMBER.match(v) else v)
-        if len(meta.all(k)) > 1:
-            doc_meta[k] = meta.all(k)   # e.g. every crossover line
-    # The columns the CSV has, in its order: no second list of them.
-    cols = [c for c in meta.header if hasattr(rows[0], c)]
-    results = []
-    for r in rows:
-        item = {}
-        for col in cols:
-            value = getattr(r, col)
-            if col == "bytes_per_s_p50":
-                value = int(round(value))
-            # pmd_bytes: a number, or null for n/a and unknown (as
-            # kxfer-bench's JSON writes it); empty cells: null.
-            item[col] = value
-        results.append(item)
-    json.dump({"meta": doc_meta, "results": results}, sys.stdout, indent=2)
-    sys.stdout.write("\n")
-
-
 def slug(text, limit):
     text = re.sub(r"[^a-z0-9.]+", "-", text.lower()).strip("-.")
     return text[:limit].rstrip("-.") or "unknown"
 
 
 def cmd_folder_name(args):
-    """The one results-folder naming (bench-run.sh; the board runner's
-    shell slug() is to switch to this)."""
+    """The one results-folder naming (bench-run.sh)."""
     meta, rows, _ = benchcsv.read_csv(args.csv)
     run = benchcsv.Run(folder="", csv_path=args.csv, meta=meta, rows=rows)
     machine = slug(run.machine, 40)
@@ -139,9 +99,6 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("results", nargs="+")
     p.set_defaults(func=cmd_compare)
-    p = sub.add_parser("csv2json", help="bench.csv as bench.json on stdout")
-    p.add_argument("csv")
-    p.set_defaults(func=cmd_csv2json)
     p = sub.add_parser("folder-name", help="results folder name for a CSV")
     p.add_argument("csv")
     p.set_defaults(func=cmd_folder_name)

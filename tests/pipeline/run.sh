@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Tests of the results pipeline (TAP version 13 on stdout): plot, report,
-# compare and csv2json on the committed fixtures: results folders that
+# compare on the committed fixtures: results folders that
 # `make bench` produced in QEMU guests (fixture, fixture-attrs,
 # fixture-pagemap: the older CSV formats) and fixture-verdict, a SYNTHETIC
 # folder in the repetitions/verdict format (make-synthetic-fixture.py);
@@ -238,22 +238,6 @@ for m in ("mmap-fault", "mmap-setup"):
 same(dat("attrs-throughput-from_kernel__mmap-read-pages-cached.dat"),
      p50("mmap-read", "huge"), "attrs plot: huge rows only")
 EOF
-check "csv2json keeps page_map and pmd_bytes (null for n/a), equals the fixture's bench.json; old CSVs gain no columns" \
-	python3 - "$top/scripts/report.py" "$pm_fixture" "$fixture/bench.csv" <<'EOF'
-import json, subprocess, sys
-def conv(path):
-    return json.loads(subprocess.run(
-        [sys.executable, sys.argv[1], "csv2json", path], check=True,
-        capture_output=True, text=True).stdout)
-doc = conv(sys.argv[2] + "/bench.csv")
-assert doc == json.load(open(sys.argv[2] + "/bench.json")), "differs from bench.json"
-assert doc["meta"]["hpage_pmd_size"] == 2097152
-kinds = {(r["page_map"], type(r["pmd_bytes"]).__name__) for r in doc["results"]}
-assert kinds == {("n/a", "NoneType"), ("huge", "int"), ("base", "int")}, kinds
-old = conv(sys.argv[3])
-assert all("page_map" not in r and "pmd_bytes" not in r
-           for r in old["results"]), "old CSV grew columns"
-EOF
 check "a CSV without page-map columns gets no Huge-page section and no pagemap chart" \
 	sh -c "! grep -q 'Huge-page mappings' '$out/report.md' &&
 	       ! ls '$out'/pagemap-* 2>/dev/null | grep -q ."
@@ -278,22 +262,7 @@ for s in "## Runs" "## Verdict" "## Plots" "| #2 "; do
 done
 check "compare.md links only plots that exist" links_resolve "$cmp/compare.md"
 
-# ---- csv2json and folder names ------------------------------------------------
-check "csv2json gives the CSV's rows and metadata as JSON" python3 - \
-	"$top/scripts/report.py" "$fixture/bench.csv" <<'EOF'
-import json, subprocess, sys
-out = subprocess.run([sys.executable, sys.argv[1], "csv2json", sys.argv[2]],
-                     check=True, capture_output=True, text=True).stdout
-doc = json.loads(out)
-lines = [l for l in open(sys.argv[2]) if l.strip() and not l.startswith("#")]
-if len(doc["results"]) != len(lines) - 1:
-    sys.exit(f"{len(doc['results'])} results for {len(lines) - 1} CSV rows")
-if doc["meta"].get("emulated", "").split(" ")[0] != "yes":
-    sys.exit("meta.emulated lost")
-r = doc["results"][0]
-if not isinstance(r["p50_ns"], float) or not isinstance(r["size_bytes"], int):
-    sys.exit(f"wrong types: {r}")
-EOF
+# ---- folder names ------------------------------------------------------------
 check "folder name says machine, emulated and kernel" sh -c \
 	"python3 '$top/scripts/report.py' folder-name '$fixture/bench.csv' |
 	 grep -Eq -- '-emulated-6\\.1\\.0-[0-9]+-amd64-[0-9]{8}T[0-9]{6}Z\$'"
