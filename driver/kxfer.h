@@ -153,7 +153,8 @@ void kxfer_buf_put(struct kxfer_buf *buf);
 void kxfer_buf_revoke(struct kxfer_buf *buf);
 u32 kxfer_buf_huge_size(const struct kxfer_buf *buf);
 int kxfer_buf_sync(struct kxfer_buf *buf, u64 offset, u64 len,
-		   enum dma_data_direction dir, bool for_cpu);
+		   enum dma_data_direction to_device,
+		   enum dma_data_direction for_cpu);
 int kxfer_dma_coherent(struct device *dev);
 
 /* kxfer_shmem.c */

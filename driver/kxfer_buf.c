@@ -267,13 +267,15 @@ int kxfer_dma_coherent(struct device *dev)
 
 /*
  * One ownership transfer of [offset, offset + len), already checked
- * against the size: dma_sync_single_for_device(), then, @for_cpu,
- * dma_sync_single_for_cpu() in the same direction.  Only dma-noncoherent
- * memory has an owner to hand over; the other backings need nothing.
- * The caller holds buf_sem.  Returns -EINTR on a fatal signal.
+ * against the size: dma_sync_single_for_device(@to_device), then, unless
+ * @for_cpu is DMA_NONE, dma_sync_single_for_cpu(@for_cpu).  Only
+ * dma-noncoherent memory has an owner to hand over; the other backings
+ * need nothing.  The caller holds buf_sem.  Returns -EINTR on a fatal
+ * signal.
  */
 int kxfer_buf_sync(struct kxfer_buf *buf, u64 offset, u64 len,
-		   enum dma_data_direction dir, bool for_cpu)
+		   enum dma_data_direction to_device,
+		   enum dma_data_direction for_cpu)
 {
 	struct device *dev = &buf->kd->dev;
 	u64 end = offset + len;
@@ -285,10 +287,10 @@ int kxfer_buf_sync(struct kxfer_buf *buf, u64 offset, u64 len,
 		size_t n = min_t(u64, end - offset, KXFER_CHUNK);
 
 		dma_sync_single_range_for_device(dev, buf->dma, offset, n,
-						 dir);
-		if (for_cpu)
+						 to_device);
+		if (for_cpu != DMA_NONE)
 			dma_sync_single_range_for_cpu(dev, buf->dma, offset, n,
-						      dir);
+						      for_cpu);
 		offset += n;
 		if (fatal_signal_pending(current))
 			return -EINTR;

@@ -236,14 +236,24 @@ struct kxfer_resize {
  * KXFER_IOC_SYNC_FOR_DEVICE: dma_sync_single_for_device(direction): hand
  *     the range to the device (writes back the CPU's dirty lines).  Needs a
  *     file opened for writing (EBADF).
- * KXFER_IOC_SYNC_FOR_CPU:    dma_sync_single_for_device() then
- *     dma_sync_single_for_cpu(direction): the maintenance of one complete
- *     DMA transfer in that direction, taking the range back for the CPU.
- *     The write-back comes first, so no byte the CPU wrote is discarded.
+ * KXFER_IOC_SYNC_FOR_CPU:    dma_sync_single_for_device(DMA_TO_DEVICE),
+ *     a write-back, then dma_sync_single_for_cpu(direction): the
+ *     maintenance of one complete DMA transfer, taking the range back for
+ *     the CPU.  The write-back is DMA_TO_DEVICE whatever the direction
+ *     (on some architectures, arm32 for one, for_device(FROM_DEVICE)
+ *     invalidates) and comes first, so no byte the CPU wrote before the
+ *     call is discarded, on every architecture.  A direction other than
+ *     TO_DEVICE may invalidate the CPU caches (arm64: dc ivac), which
+ *     discards a store another user makes through its mapping between the
+ *     write-back and the invalidate: it needs a file opened for writing
+ *     (EBADF).  With a writable file, a store that another thread makes
+ *     to the range while the call runs can be lost in the same way, as
+ *     with a real device's DMA: do not write a range while it is synced.
  *
  * SUBMIT does SYNC_FOR_DEVICE(TO_DEVICE) before the kernel reads the range
  * and FETCH SYNC_FOR_CPU(FROM_DEVICE) after the kernel wrote it: the cost a
- * driver pays per transfer on such memory.
+ * driver pays per transfer on such memory.  FETCH on a read-only file does
+ * only the write-back half (it never invalidates).
  *
  * @offset, @length: the byte range; offset + length <= buffer size
  * @direction:       KXFER_SYNC_*: the DMA API's DMA_BIDIRECTIONAL,
@@ -298,11 +308,14 @@ struct kxfer_stats {
 
 /*
  * Operations that change the buffer's contents, size, backing or the
- * device's counters need a file opened for writing and fail with EBADF
- * otherwise, as write() does: write(), SUBMIT, SET_MODE with
- * KXFER_WORK_FILL, RESIZE, SYNC_FOR_DEVICE and RESET_STATS.  INFO, read(),
- * FETCH (without fill), GET_MODE, SET_MODE without fill, GET_STATS,
- * SYNC_FOR_CPU and mappings without PROT_WRITE work on a read-only file.
+ * device's counters, or may discard other users' stores, need a file
+ * opened for writing and fail with EBADF otherwise, as write() does:
+ * write(), SUBMIT, SET_MODE with KXFER_WORK_FILL, RESIZE, SYNC_FOR_DEVICE,
+ * SYNC_FOR_CPU with a direction other than KXFER_SYNC_TO_DEVICE and
+ * RESET_STATS.  INFO, read(), FETCH (without fill, and without the
+ * invalidate of a dma-noncoherent buffer), GET_MODE, SET_MODE without
+ * fill, GET_STATS, SYNC_FOR_CPU(KXFER_SYNC_TO_DEVICE) and mappings without
+ * PROT_WRITE work on a read-only file.
  */
 
 #endif /* _UAPI_LINUX_KXFER_H */
