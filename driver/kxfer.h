@@ -145,6 +145,7 @@ static inline void kxfer_count(struct kxfer_dev *kd, unsigned int path,
 /* kxfer_buf.c */
 const char *kxfer_backing_name(u32 backing);
 int kxfer_backing_parse(const char *name);
+bool kxfer_backing_usable(u32 backing);
 u64 kxfer_backing_max_size(u32 backing);
 struct kxfer_buf *kxfer_buf_alloc(struct kxfer_dev *kd, u64 size,
 				  u32 backing);

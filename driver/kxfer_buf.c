@@ -6,6 +6,7 @@
  * nothing is bounced (swiotlb) and no cache maintenance is played on
  * memory the DMA API does not own.
  */
+#include <linux/cc_platform.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/minmax.h>
@@ -55,8 +56,27 @@ int kxfer_backing_parse(const char *name)
 	return i < 0 ? -EINVAL : i;
 }
 
+/*
+ * Whether the kernel can give user space a correct mapping of @backing.
+ * In a guest with encrypted memory (SEV, TDX) dma_alloc_pages() may
+ * return memory it decrypted for the device (force_dma_unencrypted()),
+ * but dma_mmap_pages() maps it with the VMA's protection, which is not
+ * pgprot_decrypted(): user space would see ciphertext.  The other dma*
+ * allocators' mmap helpers decrypt; the page backings are never shared.
+ */
+bool kxfer_backing_usable(u32 backing)
+{
+	if (backing == KXFER_BACKING_DMA_NONCOHERENT)
+		return !cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT);
+	return backing < ARRAY_SIZE(kxfer_backing_names);
+}
+
+/* 0: the backing is unknown or unusable on this machine. */
 u64 kxfer_backing_max_size(u32 backing)
 {
+	if (!kxfer_backing_usable(backing))
+		return 0;
+
 	switch (backing) {
 	case KXFER_BACKING_PAGES:
 		/* One block of the page allocator. */

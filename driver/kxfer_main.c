@@ -169,6 +169,11 @@ static int kxfer_check_params(void)
 		return ret;
 	}
 	kxfer_backing = ret;
+	if (!kxfer_backing_usable(kxfer_backing)) {
+		pr_err("backing=%s cannot be mapped correctly in a guest with encrypted memory (SEV, TDX), use dma or dma-wc\n",
+		       backing);
+		return -EINVAL;
+	}
 	if (!buf_size || buf_size > kxfer_backing_max_size(kxfer_backing)) {
 		pr_err("buf_size=%lu is out of range for backing=%s, use 1..%llu bytes\n",
 		       buf_size, backing,

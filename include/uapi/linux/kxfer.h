@@ -87,6 +87,11 @@
  *     is cacheable everywhere and needs explicit ownership transfers
  *     (KXFER_IOC_SYNC_*), which SUBMIT and FETCH do by themselves.  Large
  *     dma* sizes need CMA; without it they fail with ENOMEM.
+ *     dma-noncoherent is refused (EINVAL from RESIZE, the module does not
+ *     load with backing=dma-noncoherent) in a guest with encrypted memory
+ *     (SEV, TDX: cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT)), where the
+ *     DMA API may decrypt the memory but dma_mmap_pages() would map it
+ *     encrypted; RESIZE's size limit for it is then 0.
  *
  * Nothing is ever mapped for streaming DMA, so no backing is bounced
  * through swiotlb.
