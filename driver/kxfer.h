@@ -151,7 +151,7 @@ struct kxfer_buf *kxfer_buf_alloc(struct kxfer_dev *kd, u64 size,
 				  u32 backing);
 struct kxfer_buf *kxfer_buf_reshape(struct kxfer_buf *old, u64 size);
 void kxfer_buf_put(struct kxfer_buf *buf);
-void kxfer_buf_revoke(struct kxfer_buf *buf);
+int kxfer_buf_revoke(struct kxfer_buf *buf);
 u32 kxfer_buf_huge_size(const struct kxfer_buf *buf);
 int kxfer_buf_sync(struct kxfer_buf *buf, u64 offset, u64 len,
 		   enum dma_data_direction to_device,
@@ -164,7 +164,7 @@ void kxfer_shmem_exit(void);
 bool kxfer_shmem_huge(void);
 int kxfer_shmem_alloc(struct kxfer_buf *buf);
 void kxfer_shmem_free(struct kxfer_buf *buf);
-void kxfer_shmem_revoke(struct kxfer_buf *buf);
+int kxfer_shmem_revoke(struct kxfer_buf *buf);
 int kxfer_shmem_resize(struct kxfer_buf *old, struct kxfer_buf *nbuf);
 
 /* kxfer_resize.c */

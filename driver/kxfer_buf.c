@@ -248,12 +248,14 @@ void kxfer_buf_put(struct kxfer_buf *buf)
 /*
  * The device lets go of @buf for good (RESIZE to another buffer, device
  * removal): mappings that do not go through kd->inode's address space
- * are revoked here.  Only shmem has such mappings.
+ * are revoked here.  Only shmem has such mappings.  On failure they are
+ * not revoked and @buf is unchanged.
  */
-void kxfer_buf_revoke(struct kxfer_buf *buf)
+int kxfer_buf_revoke(struct kxfer_buf *buf)
 {
 	if (buf->backing == KXFER_BACKING_SHMEM)
-		kxfer_shmem_revoke(buf);
+		return kxfer_shmem_revoke(buf);
+	return 0;
 }
 
 /* Bytes one PMD entry of an aligned user mapping covers; 0: none can. */

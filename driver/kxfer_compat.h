@@ -12,6 +12,8 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/mnt_idmapping.h>
+#include <linux/user_namespace.h>
 
 /* 6.3 made vma->vm_flags read-only behind accessors. */
 static inline void kxfer_vm_flags_set(struct vm_area_struct *vma,
@@ -50,6 +52,17 @@ static inline void kxfer_vm_flags_clear(struct vm_area_struct *vma,
 #define KXFER_MAX_PAGE_ORDER	MAX_PAGE_ORDER
 #else
 #define KXFER_MAX_PAGE_ORDER	(MAX_ORDER - 1)
+#endif
+
+/*
+ * 6.3 replaced the user namespace argument of notify_change() and the
+ * other inode operations by a struct mnt_idmap; the kernel's own files
+ * use the identity mapping either way.
+ */
+#ifdef KXFER_HAVE_MNT_IDMAP
+#define KXFER_NOP_IDMAP		(&nop_mnt_idmap)
+#else
+#define KXFER_NOP_IDMAP		(&init_user_ns)
 #endif
 
 /* 6.14 renamed __crc32c_le() to crc32c() in <linux/crc32.h>. */

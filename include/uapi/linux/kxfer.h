@@ -213,7 +213,9 @@ struct kxfer_xfer {
  *  - vmalloc or pages to vmalloc or pages: later accesses fault in the new
  *    buffer's pages; pages past its end raise SIGBUS;
  *  - shmem to shmem: the same shmem file is truncated or extended, so the
- *    mappings see the new size; pages past its end raise SIGBUS;
+ *    mappings see the new size; pages past its end raise SIGBUS; growing
+ *    is subject to the caller's RLIMIT_FSIZE like ftruncate() (EFBIG and
+ *    SIGXFSZ);
  *  - any other pair, and every dma* backing: the old mapping is revoked
  *    whole and every later access raises SIGBUS: map again.  (A dma*
  *    mapping whose mmap() ran concurrently with RESIZE may instead keep
