@@ -14,18 +14,26 @@
  *   kxfer_srcu (SRCU)       mmap() and the fault handler, which run under
  *                           mmap_lock and so may never take buf_sem (that
  *                           would order mmap_lock before buf_sem, the
- *                           reverse of a read() that faults).  They wait
- *                           for kd->resizing outside their SRCU section;
- *                           RESIZE never takes mmap_lock, so that wait
- *                           cannot close a cycle.
+ *                           reverse of a read() that faults).
+ *   kd->resizing            not a lock, so lockdep does not see it; kept
+ *                           out of every lock order instead: mmap() never
+ *                           waits for it (a dma* or shmem mmap() fails with
+ *                           EAGAIN, vmalloc and pages need not wait), and
+ *                           a fault waits for it outside its SRCU section
+ *                           after dropping the mmap (or VMA) lock and
+ *                           returns VM_FAULT_RETRY.  Only a fault the core
+ *                           does not let retry waits holding the mmap lock
+ *                           for read, bounded by one RESIZE, which never
+ *                           takes an mmap lock (kxfer_fault_wait()).
  *
  * Buffer lifetime: kd->buf is published with rcu_assign_pointer() under
  * buf_sem (write).  A buffer is reference counted (struct kxfer_buf.ref):
  * the device holds one reference to its current buffer, and each dma* VMA
  * one to the buffer it maps.  RESIZE to a new buffer first freezes the
- * mappings: it sets kd->resizing (faults and mmap() now wait), waits for
- * every SRCU reader that may not have seen it (synchronize_srcu()), and
- * zaps every page table entry of the device's mappings
+ * mappings: it sets kd->resizing (faults now wait, dma* and shmem mmap()
+ * fail with EAGAIN), waits for every SRCU reader that may not have seen
+ * it (synchronize_srcu()), and zaps every page table entry of the
+ * device's mappings
  * (unmap_mapping_range() on kd->inode's address space; a shmem buffer's
  * file is truncated to zero).  Only then does it copy, so no store
  * through a mapping can land in the old buffer after the copy.  It

@@ -36,6 +36,21 @@ static inline void kxfer_vm_flags_clear(struct vm_area_struct *vma,
 #endif
 }
 
+/*
+ * Drops the lock a ->fault handler was called with before it returns
+ * VM_FAULT_RETRY: 6.4 added per-VMA lock faults (FAULT_FLAG_VMA_LOCK)
+ * and release_fault_lock(), which drops whichever lock is held; before,
+ * it is always the mmap lock.
+ */
+static inline void kxfer_release_fault_lock(struct vm_fault *vmf)
+{
+#ifdef KXFER_HAVE_RELEASE_FAULT_LOCK
+	release_fault_lock(vmf);
+#else
+	mmap_read_unlock(vmf->vma->vm_mm);
+#endif
+}
+
 /* 6.5 replaced generic_file_splice_read() by copy_splice_read(). */
 #ifdef KXFER_HAVE_COPY_SPLICE_READ
 #define kxfer_splice_read copy_splice_read

@@ -222,7 +222,9 @@ struct kxfer_xfer {
  *    the old buffer's memory until munmap(): map after RESIZE returned.)
  * A store through a mapping during RESIZE is either in the copied bytes
  * or faults (and waits for RESIZE, or raises SIGBUS as above): none is
- * silently lost.
+ * silently lost.  mmap() never waits for a RESIZE: while one copies, mmap()
+ * of a dma* or shmem buffer fails with EAGAIN (try again), and a vmalloc
+ * or pages mapping is set up at once (its faults wait).
  * No access, get_user_pages() pin or in-flight fault can reach freed
  * memory: pinned pages stay allocated until unpinned, but are no longer
  * the buffer's.  Needs a file opened for writing (EBADF).
