@@ -105,6 +105,8 @@ static void kxfer_shmem_unpin(struct kxfer_buf *buf, unsigned long nr)
 		/* Written through the kernel's view: keep it at reclaim. */
 		set_page_dirty(buf->pages[nr]);
 		put_page(buf->pages[nr]);
+		/* Up to 262,144 pages, under buf_sem for write. */
+		cond_resched();
 	}
 	kvfree(buf->pages);
 	buf->pages = NULL;
