@@ -13,6 +13,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/mnt_idmapping.h>
+#include <linux/pagemap.h>
 #include <linux/user_namespace.h>
 
 /* 6.3 made vma->vm_flags read-only behind accessors. */
@@ -79,6 +80,28 @@ static inline void kxfer_release_fault_lock(struct vm_fault *vmf)
 #else
 #define KXFER_NOP_IDMAP		(&init_user_ns)
 #endif
+
+/*
+ * Whether shmem can allocate and map PMD-sized huge pages here: THP
+ * built in, a CPU that maps them (has_transparent_hugepage()), and a page
+ * cache that can hold a folio of that order (6.10 added
+ * MAX_PAGECACHE_ORDER, backported to Debian's 6.1; shmem does not use
+ * larger orders).
+ */
+static inline bool kxfer_shmem_pmd_thp(void)
+{
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	if (!has_transparent_hugepage())
+		return false;
+#ifdef KXFER_HAVE_MAX_PAGECACHE_ORDER
+	return HPAGE_PMD_ORDER <= MAX_PAGECACHE_ORDER;
+#else
+	return true;
+#endif
+#else
+	return false;
+#endif
+}
 
 /* 6.14 renamed __crc32c_le() to crc32c() in <linux/crc32.h>. */
 static inline u32 kxfer_crc32c(u32 crc, const void *p, size_t len)

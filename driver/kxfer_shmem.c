@@ -35,17 +35,23 @@ int kxfer_shmem_init(void)
 	struct file_system_type *type;
 	struct vfsmount *mnt;
 
-	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+	/*
+	 * Where the CPU cannot map huge pages, or the page cache cannot hold
+	 * a PMD-sized folio (64 KiB pages on arm64), the buffers live on
+	 * shm_mnt and INFO.huge_size says 0.
+	 */
+	if (!kxfer_shmem_pmd_thp())
 		return 0;
 
-	/* tmpfs is built in: the type reference pins no module. */
+	/*
+	 * get_fs_type() takes a reference on the type's module, which
+	 * put_filesystem() would drop; it is not exported to modules, and
+	 * for tmpfs, which is always built in, the reference is
+	 * module_put(NULL), a no-op (as in i915_gemfs.c).
+	 */
 	type = get_fs_type("tmpfs");
 	if (!type)
 		return -ENODEV;
-	/*
-	 * tmpfs refuses huge= where the CPU cannot map huge pages: the
-	 * buffers then live on shm_mnt, and INFO.huge_size says 0.
-	 */
 	mnt = vfs_kern_mount(type, SB_KERNMOUNT, type->name, huge_opt);
 	if (IS_ERR(mnt)) {
 		pr_info("no huge tmpfs mount (%ld): shmem buffers use base pages\n",
