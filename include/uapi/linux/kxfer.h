@@ -76,14 +76,24 @@
  *     do), so the core mm maps its transparent huge pages with one PMD
  *     entry where the mapping is aligned and covers them
  *     (kxfer_info.huge_size), and get_user_pages() users work through
- *     huge and base pages alike.
+ *     huge and base pages alike.  madvise(MADV_REMOVE) on such a mapping
+ *     punches a hole in the file: the kernel keeps its pinned pages (what
+ *     read(), write() and SUBMIT/FETCH use) while the mapping faults in
+ *     new zero pages, so the two views differ for that range until the
+ *     next RESIZE.  Do not punch holes in a kxfer mapping (there is no
+ *     sanctioned way for a driver to forbid it on a shmem file).
  * dma, dma-wc, dma-noncoherent: the DMA API's allocators for the kxfer
  *     device, mapped to user space by the DMA API (PFN maps:
  *     get_user_pages() users cannot use them).  The attribute is what the
- *     DMA API gives such memory on this machine: on a system where the
- *     device is not cache-coherent (most arm64 SoCs) dma is uncached
- *     (Normal non-cacheable) and dma-wc write-combining; where it is
- *     coherent (x86) both are ordinary write-back memory.  dma-noncoherent
+ *     DMA API gives such memory for the kxfer device on this machine, and
+ *     dma and dma-wc are the same attribute on both supported
+ *     architectures: on arm64 the kxfer device, which has no firmware
+ *     description, is never cache-coherent (dma_default_coherent is
+ *     false), and both are Normal non-cacheable (pgprot_dmacoherent() and
+ *     pgprot_writecombine() are both MT_NORMAL_NC); on x86 the device is
+ *     coherent and both are ordinary write-back memory.  They are kept
+ *     apart because other architectures and IOMMU setups do give them
+ *     different attributes (uncached vs write-combining).  dma-noncoherent
  *     is cacheable everywhere and needs explicit ownership transfers
  *     (KXFER_IOC_SYNC_*), which SUBMIT and FETCH do by themselves.  Large
  *     dma* sizes need CMA; without it they fail with ENOMEM.
