@@ -125,11 +125,14 @@
  * @features:    KXFER_FEAT_* bits
  * @backing:     KXFER_BACKING_* of the current buffer
  * @huge_size:   bytes one PMD entry maps when a mapping of the buffer is
- *               aligned to them (KXFER_BACKING_SHMEM on a kernel with
- *               transparent huge pages; mmap() of at least that length
- *               returns an address aligned to it in 64-bit processes), 0
- *               when only base pages can map it
-
+ *               aligned to them (KXFER_BACKING_SHMEM on a kernel whose
+ *               CPU and page cache can map PMD-sized transparent huge
+ *               pages; mmap() of at least that length returns an address
+ *               aligned to it in 64-bit processes), 0 when only base
+ *               pages can map it.  The administrator's override
+ *               /sys/kernel/mm/transparent_hugepage/shmem_enabled = deny
+ *               (or force) is not seen here: with deny, the buffer is
+ *               mapped with base pages although @huge_size is not 0.
  */
 struct kxfer_info {
 	__u64 buf_size;
@@ -230,6 +233,8 @@ struct kxfer_xfer {
  *    whole and every later access raises SIGBUS: map again.  (A dma*
  *    mapping whose mmap() ran concurrently with RESIZE may instead keep
  *    the old buffer's memory until munmap(): map after RESIZE returned.)
+ *    A revoked dma* buffer stays allocated until the last VMA that
+ *    mapped it is unmapped: munmap() revoked mappings to free it.
  * A store through a mapping during RESIZE is either in the copied bytes
  * or faults (and waits for RESIZE, or raises SIGBUS as above): none is
  * silently lost.  mmap() never waits for a RESIZE: while one copies, mmap()
@@ -298,7 +303,9 @@ struct kxfer_sync {
 #define KXFER_PATH_SUBMIT	4 /* KXFER_IOC_SUBMIT */
 #define KXFER_PATH_FETCH	5 /* KXFER_IOC_FETCH */
 #define KXFER_PATH_MMAP		6 /* mmap() calls; bytes = length mapped */
-#define KXFER_PATH_FAULT	7 /* page faults; bytes = pages * page size */
+#define KXFER_PATH_FAULT	7 /* page faults of vmalloc and pages mappings
+				   * (shmem and dma* faults are never counted);
+				   * bytes = pages * page size */
 #define KXFER_NR_PATHS		8
 #define KXFER_STATS_SLOTS	16 /* slots past KXFER_NR_PATHS read as 0 */
 
