@@ -47,11 +47,11 @@ DEFINE_STATIC_SRCU(kxfer_srcu);
 
 /*
  * Whether RESIZE is between freezing and thawing the mappings, read in an
- * SRCU section.  Pairs with the release in kxfer_mappings_thaw(): who sees
- * false sees the buffer published before it.
+ * SRCU section: who sees false sees the buffer published before it.
  */
 static bool kxfer_resizing(struct kxfer_dev *kd)
 {
+	/* Pairs with the release in kxfer_mappings_thaw(). */
 	return smp_load_acquire(&kd->resizing);
 }
 

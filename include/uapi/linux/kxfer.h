@@ -303,9 +303,11 @@ struct kxfer_sync {
 #define KXFER_PATH_SUBMIT	4 /* KXFER_IOC_SUBMIT */
 #define KXFER_PATH_FETCH	5 /* KXFER_IOC_FETCH */
 #define KXFER_PATH_MMAP		6 /* mmap() calls; bytes = length mapped */
-#define KXFER_PATH_FAULT	7 /* page faults of vmalloc and pages mappings
-				   * (shmem and dma* faults are never counted);
-				   * bytes = pages * page size */
+/*
+ * KXFER_PATH_FAULT counts the page faults of vmalloc and pages mappings
+ * (shmem and dma* faults are never counted); bytes = pages * page size.
+ */
+#define KXFER_PATH_FAULT	7 /* page faults; bytes = pages * page size */
 #define KXFER_NR_PATHS		8
 #define KXFER_STATS_SLOTS	16 /* slots past KXFER_NR_PATHS read as 0 */
 
