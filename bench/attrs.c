@@ -8,12 +8,18 @@ static const char *const backing_names[KX_NR_BACKINGS] = {
 	[KXFER_BACKING_VMALLOC] = "vmalloc",
 	[KXFER_BACKING_PAGES] = "pages",
 	[KXFER_BACKING_DMA] = "dma",
+	[KXFER_BACKING_SHMEM] = "shmem",
+	[KXFER_BACKING_DMA_WC] = "dma-wc",
+	[KXFER_BACKING_DMA_NONCOHERENT] = "dma-noncoherent",
 };
 
-static const char *const cache_names[KX_NR_CACHES] = {
-	[KXFER_CACHE_CACHED] = "cached",
-	[KXFER_CACHE_WC] = "wc",
-	[KXFER_CACHE_UNCACHED] = "uncached",
+static const char *const mapping_names[KX_NR_BACKINGS] = {
+	[KXFER_BACKING_VMALLOC] = "cached",
+	[KXFER_BACKING_PAGES] = "cached",
+	[KXFER_BACKING_DMA] = "uncached",
+	[KXFER_BACKING_SHMEM] = "cached",
+	[KXFER_BACKING_DMA_WC] = "wc",
+	[KXFER_BACKING_DMA_NONCOHERENT] = "noncoherent",
 };
 
 static const char *const pagemap_names[KX_NR_PAGEMAPS] = {
@@ -26,9 +32,20 @@ const char *kx_backing_name(uint32_t backing)
 	return backing < KX_NR_BACKINGS ? backing_names[backing] : "?";
 }
 
-const char *kx_cache_name(uint32_t cache)
+const char *kx_backing_mapping(uint32_t backing)
 {
-	return cache < KX_NR_CACHES ? cache_names[cache] : "?";
+	return backing < KX_NR_BACKINGS ? mapping_names[backing] : "?";
+}
+
+const char *kx_backing_for_old_cache(const char *s)
+{
+	if (!strcmp(s, "cached"))
+		return "vmalloc, pages or shmem";
+	if (!strcmp(s, "uncached"))
+		return "dma";
+	if (!strcmp(s, "wc"))
+		return "dma-wc";
+	return NULL;
 }
 
 const char *kx_pagemap_name(uint32_t pagemap)
@@ -71,14 +88,8 @@ int kx_parse_backings(const char *s, uint32_t *out, unsigned int *n,
 		      char *err, size_t errlen)
 {
 	return parse_list(s, backing_names, KX_NR_BACKINGS,
-			  "vmalloc, pages or dma", out, n, err, errlen);
-}
-
-int kx_parse_caches(const char *s, uint32_t *out, unsigned int *n,
-		    char *err, size_t errlen)
-{
-	return parse_list(s, cache_names, KX_NR_CACHES,
-			  "cached, wc or uncached", out, n, err, errlen);
+			  "vmalloc, pages, dma, shmem, dma-wc or dma-noncoherent",
+			  out, n, err, errlen);
 }
 
 int kx_parse_pagemaps(const char *s, uint32_t *out, unsigned int *n,

@@ -48,15 +48,11 @@ int kx_backing_use(struct kx_backing_state *s, uint32_t backing,
 		   uint64_t need, struct kxfer_info *info, char *err,
 		   size_t errlen)
 {
+	/* The original buffer, grown only where the points need more. */
 	if (backing == s->orig_backing)
-		return resize(s, s->orig_size, backing, info, err, errlen);
+		return resize(s, need > s->orig_size ? need : s->orig_size,
+			      backing, info, err, errlen);
 	return resize(s, need, backing, info, err, errlen);
-}
-
-int kx_backing_use_huge(struct kx_backing_state *s, uint64_t pmd,
-			struct kxfer_info *info, char *err, size_t errlen)
-{
-	return resize(s, pmd, KXFER_BACKING_PAGES, info, err, errlen);
 }
 
 int kx_backing_restore(struct kx_backing_state *s, struct kxfer_info *info,

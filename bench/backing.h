@@ -32,13 +32,6 @@ int kx_backing_use(struct kx_backing_state *s, uint32_t backing,
 		   uint64_t need, struct kxfer_info *info, char *err,
 		   size_t errlen);
 
-/*
- * A pages buffer of exactly pmd bytes, which a driver with ABI 3 makes one
- * huge page (info->huge_size says whether it did); as above.
- */
-int kx_backing_use_huge(struct kx_backing_state *s, uint64_t pmd,
-			struct kxfer_info *info, char *err, size_t errlen);
-
 /* Back to the original size and backing if they changed; as above. */
 int kx_backing_restore(struct kx_backing_state *s, struct kxfer_info *info,
 		       char *err, size_t errlen);

@@ -58,10 +58,9 @@ int kx_dev_open(const char *path, struct kxfer_info *info, char *err,
 	return fd;
 }
 
-int kx_dev_set_mode(int fd, uint32_t work, uint32_t seed, uint32_t cache)
+int kx_dev_set_mode(int fd, uint32_t work, uint32_t seed)
 {
-	struct kxfer_mode mode = { .work = work, .seed = seed,
-				   .cache = cache };
+	struct kxfer_mode mode = { .work = work, .seed = seed };
 
 	return ioctl(fd, KXFER_IOC_SET_MODE, &mode) ? -errno : 0;
 }
@@ -86,8 +85,10 @@ static const char *resize_hint(uint32_t backing, int e)
 		return " (another process has the buffer mapped)";
 	if (backing == KXFER_BACKING_PAGES && (e == EINVAL || e == ENOMEM))
 		return ": the pages backing is one physically contiguous block, limited by the page allocator's largest order (and by fragmentation); use smaller --sizes (or fewer --threads)";
-	if (backing == KXFER_BACKING_DMA && (e == ENOMEM || e == EINVAL))
-		return ": dma_alloc_coherent() could not get that much contiguous memory; give the kernel a CMA area (e.g. 'cma=64M' on the kernel command line) or use smaller --sizes";
+	if ((backing == KXFER_BACKING_DMA || backing == KXFER_BACKING_DMA_WC ||
+	     backing == KXFER_BACKING_DMA_NONCOHERENT) &&
+	    (e == ENOMEM || e == EINVAL))
+		return ": the DMA API could not get that much contiguous memory; give the kernel a CMA area (e.g. 'cma=64M' on the kernel command line) or use smaller --sizes";
 	if (e == ENOMEM)
 		return " (not enough memory)";
 	return "";
@@ -114,6 +115,17 @@ int kx_dev_resize(int fd, uint64_t size, uint32_t backing,
 	    !(info->features & KXFER_FEAT_BACKINGS)) {
 		snprintf(err, errlen,
 			 "this driver has only the vmalloc backing (no KXFER_FEAT_BACKINGS): load a module built from this tree");
+		return -1;
+	}
+	if ((backing == KXFER_BACKING_SHMEM &&
+	     !(info->features & KXFER_FEAT_SHMEM)) ||
+	    ((backing == KXFER_BACKING_DMA_WC ||
+	      backing == KXFER_BACKING_DMA_NONCOHERENT) &&
+	     !(info->features & KXFER_FEAT_DMA_ATTRS))) {
+		snprintf(err, errlen,
+			 "this driver has no %s backing (ABI 4: KXFER_FEAT_%s): load a module built from this tree",
+			 kx_backing_name(backing),
+			 backing == KXFER_BACKING_SHMEM ? "SHMEM" : "DMA_ATTRS");
 		return -1;
 	}
 	if (backing == info->backing && size > info->max_size) {

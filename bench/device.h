@@ -16,8 +16,8 @@
 int kx_dev_open(const char *path, struct kxfer_info *info, char *err,
 		size_t errlen);
 
-/* KXFER_IOC_SET_MODE (cache: KXFER_CACHE_*); returns 0 or -errno. */
-int kx_dev_set_mode(int fd, uint32_t work, uint32_t seed, uint32_t cache);
+/* KXFER_IOC_SET_MODE (__reserved 0); returns 0 or -errno. */
+int kx_dev_set_mode(int fd, uint32_t work, uint32_t seed);
 
 /*
  * KXFER_IOC_RESIZE to size with the given KXFER_BACKING_*; returns 0 or

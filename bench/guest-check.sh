@@ -14,7 +14,8 @@
 # write's grows with the bytes copied.
 #
 # Environment: KXFER_BENCH (binary), KXFER_DEV (device, /dev/kxfer0),
-# KXFER_MIN_TIME (seconds per point of the sweep, 0.02).
+# KXFER_MIN_TIME (seconds per point of the sweep, 0.02).  CSV columns are
+# read by their header names (HDR below), never by position.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,14 +32,16 @@ trap 'rm -rf "$tmp"' EXIT
 # not touch the bytes, so its ratio stays near 1.
 MMAP_RATIO_MAX=4
 COPY_RATIO_MIN=16
-# p50(base) / p50(huge) of mmap-fault at the PMD size: one PMD fault
-# against PMD / page size PTE faults (512 with 4K pages).  Measured under
-# QEMU TCG (emulated, loaded 2-core host), guest runs of three each:
-# 6.1 amd64 28.98, 26.69, 43.61; 25.19, 28.62, 26.02; 24.88, 30.15, 25.01
-# 6.1 arm64 38.95, 39.75, 36.96; 42.98, 43.55, 41.15
-# 6.12 arm64-16k (32M: 2048 PTE faults) 47.71, 48.05, 48.75
-# 8 leaves a factor of 3.1 below the lowest.
-PAGEMAP_RATIO_MIN=8
+# p50(base) / p50(huge) of mmap-fault at the PMD size on the shmem backing
+# (ABI 4): one PMD fault against PMD / 64 KiB faults, since the page
+# cache's fault-around maps 64 KiB per fault (33 faults at 2 MiB with 4K
+# pages).  Measured under QEMU TCG (emulated), 6.1 amd64, one guest run of
+# three: 6.60, 6.67, 6.93.  3 leaves a factor of 2.2 below the lowest.
+# (ABI 3 measured the pages backing, whose 512 driver faults gave 25-49.)
+PAGEMAP_RATIO_MIN=3
+# Runs that check function, not numbers, need not take the 30 samples per
+# point a measurement takes.
+fast_samples=5
 
 n=0
 failed=0
@@ -114,6 +117,11 @@ expect_fail() {
 	fi
 }
 
+# Prefix of every awk program over a kxfer-bench CSV: skips metadata and
+# maps column names to numbers from the header, so checks say
+# $c["p50_ns"] and survive added columns.
+HDR='/^#/ { next } !hdr { for (i = 1; i <= NF; i++) c[$i] = i; hdr = 1; next }'
+
 median3() {
 	printf '%s\n%s\n%s\n' "$1" "$2" "$3" | sort -n | sed -n 2p
 }
@@ -127,7 +135,7 @@ skip() {
 
 methods=$("$bench" --list-methods | awk 'NR > 1 { print $1 }')
 nmethods=$(echo "$methods" | wc -l)
-run sweep --methods all --sizes 4K:1M --min-time "$min_time" --format csv
+run sweep --methods all --sizes 4K:1M --min-time "$min_time" --min-samples "$fast_samples" --format csv
 if [ "$(rc_of sweep)" -eq 0 ]; then
 	ok "sweep of all $nmethods methods, 4K..1M, exits 0"
 else
@@ -136,24 +144,29 @@ else
 fi
 
 # Every data row sane: positive numbers, ordered percentiles.
-awk -F, '
-/^#/ || /^method,/ { next }
+awk -F, "$HDR"'
 {
 	rows++
 	bad = ""
-	if ($8 <= 0) bad = bad " iterations<=0"
-	if ($9 <= 0) bad = bad " min<=0"
-	if ($9 > $10) bad = bad " min>p50"
-	if ($10 > $11 || $11 > $12 || $12 > $13) bad = bad " percentiles"
-	if ($12 > $14) bad = bad " p99>max"
-	if ($18 <= 0) bad = bad " bytes_per_s<=0"
-	if ($2 != "copy" && $2 != "mmap" && $2 != "baseline") bad = bad " path"
-	if (bad != "") { print "bad row " $1 " " $4 ":" bad; nbad++ }
+	min = $c["min_ns"]; p50 = $c["p50_ns"]; p90 = $c["p90_ns"]
+	p99 = $c["p99_ns"]; max = $c["max_ns"]
+	if ($c["iterations"] <= 0) bad = bad " iterations<=0"
+	if (min <= 0) bad = bad " min<=0"
+	if (min > p50 || min > p90) bad = bad " min>p50/p90"
+	if (p50 > max || p90 > max) bad = bad " p50/p90>max"
+	# p99 only from >= 100 samples: empty or between p90 and max.
+	if (p99 != "" && (p99 < p90 || p99 > max)) bad = bad " p99"
+	if ($c["p50_ci_low_ns"] > p50 || $c["p50_ci_high_ns"] < p50) bad = bad " ci"
+	if ($c["repeats"] != 1 || $c["noisy"] !~ /^(yes|no)$/) bad = bad " repeats/noisy"
+	if ($c["bytes_per_s_p50"] <= 0) bad = bad " bytes_per_s<=0"
+	p = $c["path"]
+	if (p != "copy" && p != "mmap" && p != "baseline") bad = bad " path"
+	if (bad != "") { print "bad row " $c["method"] " " $c["size_bytes"] ":" bad; nbad++ }
 }
 END { if (!rows) print "no rows"; exit (nbad || !rows) }
 ' "$tmp/sweep.out" >"$tmp/rows.bad" && rows_ok=1 || rows_ok=0
 if [ "$rows_ok" -eq 1 ]; then
-	ok "sweep: every row has positive numbers, min <= p50 <= p90 <= p99 <= p99.9 <= max"
+	ok "sweep: every row has positive numbers, min <= p50, p90 <= max, p99 empty or ordered, p50 inside its interval"
 else
 	not_ok "sweep: every row has positive numbers and ordered percentiles"
 	diag_file "$tmp/rows.bad"
@@ -162,7 +175,9 @@ fi
 missing=0
 for m in $methods; do
 	for s in 4096 8192 16384 32768 65536 131072 262144 524288 1048576; do
-		c=$(grep -c "^$m,[a-z]*,[a-z_]*,$s,1," "$tmp/sweep.out" || true)
+		c=$(awk -F, -v m="$m" -v s="$s" "$HDR"'
+			$c["method"] == m && $c["size_bytes"] == s && $c["threads"] == 1' \
+			"$tmp/sweep.out" | wc -l)
 		if [ "$c" -ne 1 ]; then
 			diag "method $m size $s: $c rows"
 			missing=$((missing + 1))
@@ -210,7 +225,7 @@ fi
 # ---- --verify: every method, every kernel work mode --------------------
 
 for work in none checksum fill; do
-	run "verify-$work" --methods all --sizes 100,4K,64K,1M --min-time 0.01 \
+	run "verify-$work" --methods all --sizes 100,4K,64K,1M --min-time 0.01 --min-samples "$fast_samples" \
 		--work "$work" --verify --format csv
 	if [ "$(rc_of "verify-$work")" -eq 0 ] &&
 		grep -q "verify: all $((nmethods * 4)) " "$tmp/verify-$work.err"; then
@@ -221,10 +236,10 @@ for work in none checksum fill; do
 	fi
 done
 
-run verify-threads --methods all --sizes 4K,256K --min-time 0.01 \
+run verify-threads --methods all --sizes 4K,256K --min-time 0.01 --min-samples "$fast_samples" \
 	--threads 2 --consume checksum --verify --format csv
 if [ "$(rc_of verify-threads)" -eq 0 ] &&
-	[ "$(awk -F, '!/^#/ && !/^method,/ && $5 == 2' "$tmp/verify-threads.out" | wc -l)" -eq $((nmethods * 2)) ]; then
+	[ "$(awk -F, "$HDR"'$c["threads"] == 2' "$tmp/verify-threads.out" | wc -l)" -eq $((nmethods * 2)) ]; then
 	ok "--threads 2 --verify: passes, every row has threads=2"
 else
 	not_ok "--threads 2 --verify (status $(rc_of verify-threads))"
@@ -260,75 +275,53 @@ is_vmalloc() {
 	return 1
 }
 
-# Sweep: 2 backings; mmap methods x 3 mappings, write once per backing
-# (mapping n/a); 2 sizes.  --verify covers the word-access path and the
-# SYNC_FOR_* ioctls around read()/write() on wc and uncached mappings.
+# Sweep: every backing (ABI 4); the mapping column follows from the
+# backing; mmap-write, mmap-read and write at 2 sizes each.  --verify
+# covers the ownership transfers of dma-noncoherent around read()/write().
 attr_methods=mmap-write,mmap-read,write
-run attrs --backing vmalloc,pages --mapping cached,wc,uncached \
-	--sizes 4K,64K --methods "$attr_methods" --verify --min-time 0.01 \
-	--format csv
-attr_points=$(((3 + 3 + 1) * 2 * 2))
+all_backings=vmalloc,pages,shmem,dma,dma-wc,dma-noncoherent
+run attrs --backing "$all_backings" --sizes 4K,64K --methods "$attr_methods" \
+	--verify --min-time 0.01 --min-samples "$fast_samples" --format csv
+attr_points=$((3 * 2 * 6))
 if [ "$(rc_of attrs)" -eq 0 ] &&
 	grep -q "verify: all $attr_points " "$tmp/attrs.err"; then
-	ok "--backing vmalloc,pages --mapping cached,wc,uncached --verify: all $attr_points points pass"
+	ok "--backing $all_backings --verify: all $attr_points points pass"
 else
-	not_ok "--backing vmalloc,pages --mapping cached,wc,uncached --verify (status $(rc_of attrs))"
+	not_ok "--backing $all_backings --verify (status $(rc_of attrs))"
 	diag_file "$tmp/attrs.err"
 fi
 missing=0
-for b in vmalloc pages; do
+for bm in vmalloc:cached pages:cached shmem:cached dma:uncached dma-wc:wc \
+	dma-noncoherent:noncoherent; do
+	b=${bm%%:*}
+	want=${bm#*:}
 	for s in 4096 65536; do
-		for m in mmap-write mmap-read; do
-			for c in cached wc uncached; do
-				k=$(awk -F, -v m="$m" -v s="$s" -v b="$b" -v c="$c" \
-					'$1 == m && $4 == s && $19 == b && $20 == c' \
-					"$tmp/attrs.out" | wc -l)
-				[ "$k" -eq 1 ] || {
-					diag "$m $s $b $c: $k rows"
-					missing=$((missing + 1))
-				}
-			done
+		for m in mmap-write mmap-read write; do
+			map=$want
+			[ "$m" = write ] && map=n/a
+			k=$(awk -F, -v m="$m" -v s="$s" -v b="$b" -v map="$map" "$HDR"'
+				$c["method"] == m && $c["size_bytes"] == s &&
+				$c["backing"] == b && $c["mapping"] == map' \
+				"$tmp/attrs.out" | wc -l)
+			[ "$k" -eq 1 ] || {
+				diag "$m $s $b $map: $k rows"
+				missing=$((missing + 1))
+			}
 		done
-		k=$(awk -F, -v s="$s" -v b="$b" \
-			'$1 == "write" && $4 == s && $19 == b && $20 == "n/a"' \
-			"$tmp/attrs.out" | wc -l)
-		[ "$k" -eq 1 ] || {
-			diag "write $s $b n/a: $k rows"
-			missing=$((missing + 1))
-		}
 	done
 done
-rows=$(grep -c '^[a-z]' "$tmp/attrs.out" || true)
-# The header is the one line starting with a letter that is not a row.
-if [ "$missing" -eq 0 ] && [ "$rows" -eq $((attr_points + 1)) ] &&
-	grep -q ',bytes_per_s_p50,backing,mapping,page_map,pmd_bytes$' "$tmp/attrs.out"; then
-	ok "attribute sweep: one row per backing x method x mapping x size, backing/mapping columns after bytes_per_s_p50"
+if [ "$missing" -eq 0 ]; then
+	ok "backing sweep: one row per backing x method x size, mapping = the backing's attribute (n/a for write)"
 else
-	not_ok "attribute sweep: expected rows ($missing missing, $rows lines)"
+	not_ok "backing sweep: expected rows ($missing missing)"
 fi
 if grep -q '^# backing: vmalloc$' "$tmp/attrs.out" &&
 	[ "$(cat "/sys/class/kxfer/${dev##*/}/buf_size" 2>/dev/null)" = 4194304 ] &&
 	is_vmalloc; then
-	ok "attribute sweep: metadata backing vmalloc, device back to vmalloc 4 MiB after it"
+	ok "backing sweep: metadata backing vmalloc, device back to vmalloc 4 MiB after it"
 else
-	not_ok "attribute sweep: metadata backing vmalloc, device back to vmalloc 4 MiB after it"
+	not_ok "backing sweep: metadata backing vmalloc, device back to vmalloc 4 MiB after it"
 	grep '^# backing' "$tmp/attrs.out" | diag_file /dev/stdin
-fi
-
-# The dma backing at sizes any kernel can give without CMA.  A dma buffer
-# has the DMA API's attribute: wc/uncached mappings are skipped with a
-# note, so two mmap methods (cached only) plus write, at two sizes.
-dma_points=$(((1 + 1 + 1) * 2))
-run attrs-dma --backing dma --mapping cached,wc,uncached --sizes 4K,64K \
-	--methods "$attr_methods" --verify --min-time 0.01 --format csv
-if [ "$(rc_of attrs-dma)" -eq 0 ] &&
-	grep -q "verify: all $dma_points " "$tmp/attrs-dma.err" &&
-	grep -q "skipping --mapping wc/uncached with the dma backing" "$tmp/attrs-dma.err" &&
-	[ "$(awk -F, '$19 == "dma"' "$tmp/attrs-dma.out" | wc -l)" -eq "$dma_points" ]; then
-	ok "--backing dma: cached mapping and write pass --verify ($dma_points points); wc/uncached skipped with a note"
-else
-	not_ok "--backing dma --mapping cached,wc,uncached --verify (status $(rc_of attrs-dma))"
-	diag_file "$tmp/attrs-dma.err"
 fi
 
 # A backing the driver refuses is skipped with the fix; the rest runs.
@@ -340,8 +333,8 @@ if [ "$(rc_of attrs-skip)" -eq 0 ] &&
 	grep -q "pages backing" "$tmp/attrs-skip.err" &&
 	grep -q "smaller --sizes" "$tmp/attrs-skip.err" &&
 	grep -q "skipping every point with the pages backing" "$tmp/attrs-skip.err" &&
-	[ "$(awk -F, '$1 == "write" && $19 == "vmalloc"' "$tmp/attrs-skip.out" | wc -l)" -eq 1 ] &&
-	[ "$(awk -F, '$19 == "pages"' "$tmp/attrs-skip.out" | wc -l)" -eq 0 ]; then
+	[ "$(awk -F, "$HDR"'$c["method"] == "write" && $c["backing"] == "vmalloc"' "$tmp/attrs-skip.out" | wc -l)" -eq 1 ] &&
+	[ "$(awk -F, "$HDR"'$c["backing"] == "pages"' "$tmp/attrs-skip.out" | wc -l)" -eq 0 ]; then
 	ok "--backing pages at 64M: skipped with a note naming the fix, vmalloc still runs"
 else
 	not_ok "--backing pages at 64M: skipped with a note, vmalloc still runs (status $(rc_of attrs-skip))"
@@ -357,16 +350,19 @@ else
 	not_ok "--backing pages alone at 64M: exits 1, device keeps its buffer (status $(rc_of attrs-none))"
 	diag_file "$tmp/attrs-none.err"
 fi
-expect_fail bad-backing "use vmalloc, pages or dma" --backing vmalloc,cma --methods write
+expect_fail bad-backing "use vmalloc, pages, dma, shmem, dma-wc or dma-noncoherent" \
+	--backing vmalloc,cma --methods write
+expect_fail old-cache "use --backing dma-wc" --cache wc --methods mmap-write
 
 # ---- huge (PMD) mappings: --page-map ------------------------------------
 
 # Without --page-map every mmap row is page_map huge (the kernel chooses
 # the address) with its measured pmd_bytes: 0 on the vmalloc buffer; the
 # other rows are n/a in both columns.
-bad=$(awk -F, '!/^#/ && !/^method,/ {
-	if ($2 == "mmap" ? ($21 != "huge" || $22 != "0") : ($21 != "n/a" || $22 != "n/a"))
-		print $1 " " $4 ": " $21 "," $22
+bad=$(awk -F, "$HDR"'{
+	pm = $c["page_map"]; pb = $c["pmd_bytes"]
+	if ($c["path"] == "mmap" ? (pm != "huge" || pb != "0") : (pm != "n/a" || pb != "n/a"))
+		print $c["method"] " " $c["size_bytes"] ": " pm "," pb
 }' "$tmp/sweep.out")
 if [ "$(rc_of sweep)" -eq 0 ] && [ -z "$bad" ]; then
 	ok "sweep: mmap rows page_map huge, pmd_bytes 0 (vmalloc); other rows n/a, n/a"
@@ -385,19 +381,19 @@ if [ -z "$pmd" ]; then
 		skip "page map: $t" "no transparent huge pages (no hpage_pmd_size)"
 	done
 else
-	# The PMD size is 32M with 16K pages: more than the default buffer.
-	grow=
-	[ "$pmd" -gt 4194304 ] && grow="--buf-size $pmd"
-	pm_args="$grow --backing pages --page-map huge,base"
+	# ABI 4: huge mappings are the shmem backing's (INFO.huge_size); a
+	# backing other than the device's gets a buffer as large as needed.
+	pm_args="--backing shmem --page-map huge,base"
 	# shellcheck disable=SC2086 # pm_args is a list of arguments
 	run pm-verify $pm_args --methods mmap-write,mmap-read,mmap-roundtrip,mmap-setup,mmap-fault \
-		--sizes "$pg,$pmd" --verify --min-time 0.01 --format csv
+		--sizes "$pg,$pmd" --verify --min-time 0.01 --min-samples "$fast_samples" --format csv
 	# One page: PTEs either way.  The huge size: huge is one PMD, base none.
-	bad=$(awk -F, -v pg="$pg" -v pmd="$pmd" '!/^#/ && !/^method,/ {
+	bad=$(awk -F, -v pg="$pg" -v pmd="$pmd" "$HDR"'{
 		rows++
-		want = ($4 == pmd && $21 == "huge") ? pmd : 0
-		if ($19 != "pages" || $22 != want)
-			print $1 " " $4 " " $21 ": pmd_bytes " $22 ", want " want
+		s = $c["size_bytes"]; pm = $c["page_map"]; pb = $c["pmd_bytes"]
+		want = (s == pmd && pm == "huge") ? pmd : 0
+		if ($c["backing"] != "shmem" || pb != want)
+			print $c["method"] " " s " " pm ": pmd_bytes " pb ", want " want
 	} END { if (rows != 20) print rows " rows, want 20" }' "$tmp/pm-verify.out")
 	if [ "$(rc_of pm-verify)" -eq 0 ] &&
 		grep -q "verify: all 20 " "$tmp/pm-verify.err" && [ -z "$bad" ]; then
@@ -416,9 +412,10 @@ else
 		run "pm$i" $pm_args --methods mmap-fault --sizes "$pmd" \
 			--min-time 0.05 --format csv
 		[ "$(rc_of "pm$i")" -eq 0 ] || pm_rc=1
-		prs="$prs $(awk -F, -v pmd="$pmd" '
-		$1 == "mmap-fault" && $4 == pmd && $21 == "huge" && $22 == pmd { h = $10 }
-		$1 == "mmap-fault" && $4 == pmd && $21 == "base" && $22 == 0 { b = $10 }
+		prs="$prs $(awk -F, -v pmd="$pmd" "$HDR"'
+		$c["method"] != "mmap-fault" || $c["size_bytes"] != pmd { next }
+		$c["page_map"] == "huge" && $c["pmd_bytes"] == pmd { h = $c["p50_ns"] }
+		$c["page_map"] == "base" && $c["pmd_bytes"] == 0 { b = $c["p50_ns"] }
 		END { if (h > 0 && b > 0) printf "%.2f", b / h; else print "?" }
 		' "$tmp/pm$i.out")"
 	done
@@ -434,16 +431,30 @@ else
 		diag_file "$tmp/pm1.err"
 	fi
 
-	# The driver's own fault count: 1 per huge mapping, one per page else.
+	# The CPU's page faults per operation (perf's software counter, CSV
+	# column page_faults): 1 per huge mapping; for base one per 64 KiB,
+	# since the page cache's fault-around (fault_around_bytes, 64 KiB by
+	# default) maps 16 pages of 4 KiB (4 of 16 KiB) per fault.  shmem's
+	# own fault handler serves these mappings, so the driver's fault count
+	# does not see them.
 	# shellcheck disable=SC2086
-	run pm-faults $pm_args --methods mmap-fault --sizes "$pmd" --min-time 0.02
-	faults=$(awk '/mapping has/ && $1 == "mmap-fault" { printf "%s ", $3 }' "$tmp/pm-faults.out")
-	want="1.00 $((pmd / pg)).00 "
-	diag "driver faults per mmap-fault operation at $pmd: huge, base = $faults"
-	if [ "$(rc_of pm-faults)" -eq 0 ] && [ "$faults" = "$want" ]; then
-		ok "page map: driver counts 1 fault per huge mapping, $((pmd / pg)) per base one"
+	run pm-faults $pm_args --methods mmap-fault --sizes "$pmd" \
+		--min-time 0.02 --format csv
+	faults=$(awk -F, -v pmd="$pmd" "$HDR"'
+		$c["method"] == "mmap-fault" && $c["size_bytes"] == pmd {
+			printf "%s=%s ", $c["page_map"], $c["page_faults"] }' \
+		"$tmp/pm-faults.out")
+	diag "page faults per mmap-fault operation at $pmd: $faults"
+	if [ "$(rc_of pm-faults)" -eq 0 ] && echo "$faults" | grep -q 'huge= '; then
+		skip "page map: 1 page fault per huge mapping, $((pmd / 65536)) per base one" \
+			"no perf page-fault counter (metadata counters)"
+	elif [ "$(rc_of pm-faults)" -eq 0 ] &&
+		echo "$faults" | awk -v want="$((pmd / 65536))" '{
+			for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+			exit !(f["huge"] != "" && f["huge"] < 2 && f["base"] >= want * 0.9) }'; then
+		ok "page map: 1 page fault per huge mapping, $((pmd / 65536)) per base one ($faults)"
 	else
-		not_ok "page map: driver counts 1 fault per huge mapping, $((pmd / pg)) per base one (got '$faults')"
+		not_ok "page map: 1 page fault per huge mapping, $((pmd / 65536)) per base one (got '$faults')"
 		diag_file "$tmp/pm-faults.err"
 	fi
 fi
@@ -454,7 +465,7 @@ run resize --buf-size 8M --methods write,mmap-write --sizes 8M \
 	--min-time 0.01 --cpu 1 --format csv
 if [ "$(rc_of resize)" -eq 0 ] &&
 	grep -q '^# buf_size: 8388608$' "$tmp/resize.out" &&
-	[ "$(grep -c '^[a-z-]*,[a-z]*,to_kernel,8388608,1,' "$tmp/resize.out")" -eq 2 ]; then
+	[ "$(awk -F, "$HDR"'$c["direction"] == "to_kernel" && $c["size_bytes"] == 8388608' "$tmp/resize.out" | wc -l)" -eq 2 ]; then
 	ok "--buf-size 8M: 8M transfers run on the grown buffer"
 else
 	not_ok "--buf-size 8M: 8M transfers run on the grown buffer (status $(rc_of resize))"
@@ -489,9 +500,9 @@ expect_fail bad-size "bad size '12X'" --methods write --sizes 12X
 # guest shares the host's CPUs) must not decide the result, while a real
 # regression shows in all three.
 ratio() {
-	awk -F, -v m="$1" '
-	$1 == m && $4 == 4096 { a = $10 }
-	$1 == m && $4 == 1048576 { b = $10 }
+	awk -F, -v m="$1" "$HDR"'
+	$c["method"] == m && $c["size_bytes"] == 4096 { a = $c["p50_ns"] }
+	$c["method"] == m && $c["size_bytes"] == 1048576 { b = $c["p50_ns"] }
 	END { if (a > 0 && b > 0) printf "%.2f", b / a; else print "?" }
 	' "$2"
 }

@@ -3,16 +3,19 @@
  * kxfer-bench: is the copy path or the mmap()ed buffer faster for my
  * transfer size, by how much, and where is the crossover?
  *
- * main() only wires things together: options -> method and size plan ->
- * machine metadata -> one runner call per (method, size) -> a writer.
+ * main() only wires: options -> device -> plan (plan.h) -> run (run.h)
+ * -> verdicts (verdict.h) -> outputs (output.h); or, with --merge, CSV
+ * files -> outputs.  The helpers above it each do one step.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,15 +23,20 @@
 #include "backing.h"
 #include "buffers.h"
 #include "device.h"
+#include "machine.h"
 #include "meta.h"
 #include "method.h"
 #include "options.h"
 #include "output.h"
-#include "pmdprobe.h"
+#include "perfctr.h"
+#include "plan.h"
+#include "run.h"
 #include "runner.h"
+#include "schema.h"
 #include "sizes.h"
 #include "sysinfo.h"
 #include "timing.h"
+#include "verdict.h"
 
 #ifndef KXFER_VERSION
 #define KXFER_VERSION "unknown"
@@ -38,15 +46,44 @@
 #define EXIT_RUN 1
 #define EXIT_USAGE 2
 
-/* Leave main() through its cleanup with this exit status. */
-#define FAIL(status)		\
-	do {			\
-		ret = (status);	\
-		goto out;	\
-	} while (0)
-
 #define DEFAULT_MIN_SIZE 64ULL
 #define DEFAULT_MAX_SIZE (64ULL << 20)
+
+/* Everything one measuring run holds, released by session_free(). */
+struct session {
+	struct kx_opts o;
+	const struct kx_method *sel[64];
+	size_t nsel;
+	int explicit;
+	int use_device, devfd;
+	struct kx_cfg cfg;
+	struct kx_backing_state bst;
+	uint32_t backings[KX_NR_BACKINGS];
+	unsigned int nbackings;
+	uint32_t pagemaps[KX_NR_PAGEMAPS];
+	unsigned int npagemaps;
+	uint64_t *sizes;
+	size_t nsizes;
+	uint64_t need;
+	int *cpus;
+	char pinned[512];
+	struct kx_meta meta;
+	struct kx_plan plan;
+	struct kx_run_out run;
+	struct kx_crossover *cross;
+	size_t ncross;
+	double overhead_ns;
+	uint64_t target_ns;
+};
+
+static void list_columns(void)
+{
+	static const char *const types[] = { "string", "integer", "number" };
+
+	for (int c = 0; c < KX_NR_COLS; c++)
+		printf("%-16s %-8s %s\n", kx_columns[c].name,
+		       types[kx_columns[c].type], kx_columns[c].doc);
+}
 
 static void list_methods(void)
 {
@@ -65,7 +102,7 @@ static void valid_methods(FILE *f)
 {
 	for (size_t i = 0; i < kx_nr_methods; i++)
 		fprintf(f, "%s%s", i ? ", " : "", kx_methods[i]->name);
-	fputs(", all", f);
+	fputs(", all, baselines (every method without the device)", f);
 }
 
 /* The selected methods in table order for 'all', else as listed. */
@@ -83,9 +120,13 @@ static int select_methods(const char *list, const struct kx_method **sel,
 		const struct kx_method *m;
 		size_t j;
 
-		if (!strcmp(item, "all")) {
+		if (!strcmp(item, "all") || !strcmp(item, "baselines")) {
+			int base = !strcmp(item, "baselines");
+
 			*explicit = 0;
 			for (size_t i = 0; i < kx_nr_methods; i++) {
+				if (base && (kx_methods[i]->flags & KXM_DEVICE))
+					continue;
 				for (j = 0; j < *n; j++)
 					if (sel[j] == kx_methods[i])
 						break;
@@ -117,56 +158,6 @@ static int select_methods(const char *list, const struct kx_method **sel,
 		return -1;
 	}
 	return 0;
-}
-
-static const char *missing_feature(const struct kx_method *m,
-				   const struct kxfer_info *info, uint32_t work)
-{
-	if ((m->flags & KXM_MMAP) && !(info->features & KXFER_FEAT_MMAP))
-		return "the driver has no mmap support (KXFER_FEAT_MMAP)";
-	if ((m->flags & KXM_ITER) && !(info->features & KXFER_FEAT_ITER))
-		return "the driver has no read_iter/write_iter (KXFER_FEAT_ITER)";
-	if ((m->flags & KXM_WORK) && work == KXFER_WORK_CHECKSUM &&
-	    !(info->features & KXFER_FEAT_CHECKSUM))
-		return "the driver cannot checksum (KXFER_FEAT_CHECKSUM)";
-	if ((m->flags & KXM_WORK) && work == KXFER_WORK_FILL &&
-	    !(info->features & KXFER_FEAT_FILL))
-		return "the driver cannot fill (KXFER_FEAT_FILL)";
-	return NULL;
-}
-
-/* Drops device methods (all of them when why_all is set). */
-static void skip_device_methods(const struct kx_method **sel, size_t *n,
-				const struct kxfer_info *info, uint32_t work,
-				const char *why_all, struct kx_meta *meta)
-{
-	char skipped[1024] = "";
-	size_t w = 0, k = 0;
-
-	for (size_t i = 0; i < *n; i++) {
-		const char *why = NULL;
-
-		if (sel[i]->flags & KXM_DEVICE)
-			why = why_all ? why_all :
-			      missing_feature(sel[i], info, work);
-		if (!why) {
-			sel[k++] = sel[i];
-			continue;
-		}
-		if (!why_all)
-			fprintf(stderr, PROG ": note: skipping %s: %s\n",
-				sel[i]->name, why);
-		if (w < sizeof(skipped))
-			w += snprintf(skipped + w, sizeof(skipped) - w, "%s%s",
-				      w ? "," : "", sel[i]->name);
-	}
-	if (w && why_all)
-		fprintf(stderr, PROG ": note: skipping the device methods (%s): %s\n",
-			skipped, why_all);
-	if (w)
-		kx_meta_set(meta, "skipped", "%s (%s)", skipped,
-			    why_all ? why_all : "driver lacks a feature");
-	*n = k;
 }
 
 /* CPUs to pin thread i to; -1 everywhere for --cpu none. */
@@ -230,23 +221,15 @@ static void pin_self(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-static void utc_now(char *buf, size_t len)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 /*
  * Sizes to run: the user's list, which must fit the device buffer, or the
  * default sweep clipped to it with a note.
  */
 static int plan_sizes(const struct kx_opts *o, int use_device,
-		      const struct kxfer_info *info, size_t page,
-		      uint64_t **sizes, size_t *n)
+		      const struct kx_cfg *cfg, uint64_t **sizes, size_t *n)
 {
+	const struct kxfer_info *info = &cfg->info;
 	uint64_t limit = UINT64_MAX;
 	char err[256], a[32], b[32];
 	size_t k = 0;
@@ -265,9 +248,7 @@ static int plan_sizes(const struct kx_opts *o, int use_device,
 		return 0;
 
 	for (size_t i = 0; i < *n; i++) {
-		uint64_t need = (o->threads - 1) *
-				kx_thread_stride((*sizes)[i], page) +
-				(*sizes)[i];
+		uint64_t need = kx_point_need(cfg, (*sizes)[i], o->threads);
 
 		if (need <= info->buf_size) {
 			(*sizes)[k++] = (*sizes)[i];
@@ -299,117 +280,6 @@ static int plan_sizes(const struct kx_opts *o, int use_device,
 	return 0;
 }
 
-static void progress(size_t done, size_t total, const char *method,
-		     uint64_t size)
-{
-	char s[32];
-
-	kx_format_size(size, s, sizeof(s));
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s %s", done + 1, total, method, s);
-	fflush(stderr);
-}
-
-/*
- * Attributes the driver must have for --backing/--mapping; NULL when it
- * has them, else what is missing.  Caches matter only to mmap methods.
- */
-static const char *missing_attr(const struct kx_opts *o, int mmap_runs,
-				const struct kxfer_info *info)
-{
-	for (unsigned int i = 0; i < o->nbackings; i++)
-		if (o->backings[i] != info->backing &&
-		    !(info->features & KXFER_FEAT_RESIZE))
-			return "--backing needs KXFER_IOC_RESIZE (KXFER_FEAT_RESIZE), which this driver lacks";
-	for (unsigned int i = 0; i < o->nbackings; i++)
-		if (o->backings[i] != KXFER_BACKING_VMALLOC &&
-		    !(info->features & KXFER_FEAT_BACKINGS))
-			return "this driver has only the vmalloc backing (no KXFER_FEAT_BACKINGS); load a kxfer.ko built from this tree";
-	for (unsigned int i = 0; mmap_runs && i < o->ncaches; i++) {
-		if (o->caches[i] == KXFER_CACHE_CACHED)
-			continue;
-		if (!(info->features & KXFER_FEAT_CACHE))
-			return "this driver cannot map wc or uncached (no KXFER_FEAT_CACHE); load a kxfer.ko built from this tree";
-		if (o->verify && !(info->features & KXFER_FEAT_SYNC))
-			return "--verify with wc or uncached mappings needs KXFER_IOC_SYNC_FOR_* (KXFER_FEAT_SYNC), which this driver lacks";
-	}
-	return NULL;
-}
-
-/* Comma-separated names of a --backing or --mapping list. */
-static void attr_list(char *buf, size_t len, const uint32_t *v,
-		      unsigned int n, const char *(*name)(uint32_t))
-{
-	size_t w = 0;
-
-	buf[0] = '\0';
-	for (unsigned int i = 0; i < n && w < len; i++)
-		w += snprintf(buf + w, len - w, "%s%s", i ? "," : "",
-			      name(v[i]));
-}
-
-/* Device bytes one point uses: every thread's range. */
-static uint64_t point_need(const struct kx_opts *o, uint64_t size,
-			   size_t page)
-{
-	return (o->threads - 1) * kx_thread_stride(size, page) + size;
-}
-
-/*
- * --page-map with the pages backing: a buffer of exactly one huge page,
- * the only size the driver maps with a PMD entry.  Returns 1 when the
- * buffer is one now, else 0 after a note saying why not (the backing then
- * gets an ordinary buffer, and base is skipped as for any other).
- */
-static int use_huge_buffer(struct kx_backing_state *bst, uint64_t pmd,
-			   struct kxfer_info *info)
-{
-	char err[512], a[32];
-
-	if (!pmd) {
-		fprintf(stderr, PROG ": note: this kernel has no transparent huge pages (no %s): a pages buffer cannot be one huge page\n",
-			KX_HPAGE_PMD_SIZE_PATH);
-		return 0;
-	}
-	kx_format_size(pmd, a, sizeof(a));
-	if (kx_backing_use_huge(bst, pmd, info, err, sizeof(err))) {
-		fprintf(stderr, PROG ": note: no pages buffer of one huge page (%s): %s\n",
-			a, err);
-		return 0;
-	}
-	if (!info->huge_size) {
-		fprintf(stderr, PROG ": note: the driver did not make the %s pages buffer one huge page (kxfer_info.huge_size 0: a kxfer.ko older than ABI 3, or a kernel without CONFIG_TRANSPARENT_HUGEPAGE)\n",
-			a);
-		return 0;
-	}
-	return 1;
-}
-
-static void note_huge_sizes(uint64_t from, const struct kxfer_info *info,
-			    const char *bname)
-{
-	char a[32], b[32];
-
-	kx_format_size(from, a, sizeof(a));
-	kx_format_size(info->buf_size, b, sizeof(b));
-	if (isatty(STDERR_FILENO))
-		fputs("\r\033[K", stderr);
-	fprintf(stderr, PROG ": note: sizes from %s up skipped with the %s backing: --page-map made its buffer one huge page of %s\n",
-		a, bname, b);
-}
-
-/* base on a buffer without a huge page: list, metadata, one note. */
-static void note_base_skipped(struct kx_meta *meta, const char *bname,
-			      char *list, size_t len)
-{
-	size_t used = strlen(list);
-
-	fprintf(stderr, PROG ": note: skipping --page-map base with the %s backing: its buffer has no huge page (kxfer_info.huge_size 0), so base would map it exactly as huge does\n",
-		bname);
-	snprintf(list + used, len - used, "%s%s", used ? "," : "", bname);
-	kx_meta_set(meta, "skipped_page_map",
-		    "base with %s (no huge page in the buffer)", list);
-}
-
 static void command_line(struct kx_meta *meta, int argc, char **argv)
 {
 	char buf[1024];
@@ -421,412 +291,480 @@ static void command_line(struct kx_meta *meta, int argc, char **argv)
 	kx_meta_set(meta, "command", "%s", buf);
 }
 
+
+/*
+ * The device for the device methods: open it (or exit 2 with the fix),
+ * resize it (--buf-size), check the page size.  Returns 0 or an exit code.
+ */
+static int prepare_device(struct session *s)
+{
+	char buf[1024];
+
+	for (size_t i = 0; i < s->nsel; i++)
+		s->use_device |= !!(s->sel[i]->flags & KXM_DEVICE);
+	s->cfg.device = s->o.device;
+	s->cfg.page_size = (size_t)sysconf(_SC_PAGESIZE);
+	if (!s->use_device) {
+		if (s->o.buf_size || s->o.nbackings || s->o.npagemaps)
+			fprintf(stderr, PROG ": note: --buf-size, --backing and --page-map ignored: no device method runs\n");
+		return 0;
+	}
+	s->devfd = kx_dev_open(s->o.device, &s->cfg.info, buf, sizeof(buf));
+	if (s->devfd < 0) {
+		fprintf(stderr, PROG ": %s\n" PROG ": the device methods%s need it: load the kxfer module (e.g. 'sudo insmod kxfer.ko'), or measure only what needs no module with --methods baselines\n",
+			buf, s->explicit ? "" : " (the default, 'all')");
+		return EXIT_USAGE;
+	}
+	s->cfg.have_device = true;
+	kx_backing_init(&s->bst, s->devfd, &s->cfg.info);
+	if (s->o.buf_size &&
+	    (kx_dev_resize(s->devfd, s->o.buf_size, s->cfg.info.backing,
+			   &s->cfg.info, buf, sizeof(buf)) ||
+	     ioctl(s->devfd, KXFER_IOC_INFO, &s->cfg.info))) {
+		fprintf(stderr, PROG ": %s\n", buf);
+		return EXIT_USAGE;
+	}
+	s->bst.orig_size = s->cfg.info.buf_size;
+	if (s->cfg.info.page_size != s->cfg.page_size) {
+		fprintf(stderr, PROG ": the driver's page size %u differs from user space's %zu\n",
+			s->cfg.info.page_size, s->cfg.page_size);
+		return EXIT_RUN;
+	}
+	if (s->o.nbackings) {
+		memcpy(s->backings, s->o.backings, sizeof(s->backings));
+		s->nbackings = s->o.nbackings;
+	} else {
+		s->backings[0] = s->cfg.info.backing;
+		s->nbackings = 1;
+	}
+	return 0;
+}
+
+/*
+ * --cache cold: the LLC to exceed, a buffer big enough for the rotation,
+ * and enough memory for it.  Returns 0 or an exit code.
+ */
+static int prepare_cold(struct session *s, uint64_t llc)
+{
+	uint64_t avail = kx_mem_available(), user;
+	char a[32], b[32], buf[1024];
+
+	if (s->o.cache != KX_CACHE_COLD)
+		return 0;
+	if (!llc) {
+		fprintf(stderr, PROG ": --cache cold: this kernel does not report the last-level cache size (/sys/devices/system/cpu/cpu0/cache): cannot size the rotation\n");
+		return EXIT_USAGE;
+	}
+	s->cfg.cold_llc = llc;
+	/* User buffers: up to three spans per thread (ubuf, ubuf2, xbuf). */
+	user = 3ULL * kx_point_need(&s->cfg, s->sizes[0], s->o.threads);
+	for (size_t i = 0; i < s->nsizes; i++) {
+		uint64_t n = kx_point_need(&s->cfg, s->sizes[i], s->o.threads);
+
+		if (3 * n > user)
+			user = 3 * n;
+	}
+	if (avail && user + (s->use_device ? s->need : 0) > avail) {
+		kx_format_size(user + s->need, a, sizeof(a));
+		kx_format_size(avail, b, sizeof(b));
+		fprintf(stderr, PROG ": --cache cold needs about %s (buffers totalling twice the %llu-byte last-level cache, per thread and buffer), more than the %s of memory available: use fewer --threads, or --cache hot\n",
+			a, (unsigned long long)llc, b);
+		return EXIT_USAGE;
+	}
+	if (s->use_device && s->need > s->cfg.info.buf_size &&
+	    kx_backing_use(&s->bst, s->cfg.info.backing, s->need,
+			   &s->cfg.info, buf, sizeof(buf))) {
+		fprintf(stderr, PROG ": --cache cold: %s\n", buf);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Sizes, the buffer another backing gets, page maps.  0 or exit code. */
+static int prepare_points(struct session *s)
+{
+	uint64_t llc = kx_llc_bytes("/sys/devices/system/cpu/cpu0");
+
+	s->cfg.cold_llc = s->o.cache == KX_CACHE_COLD ? llc : 0;
+	if (plan_sizes(&s->o, s->use_device && s->o.cache == KX_CACHE_HOT,
+		       &s->cfg, &s->sizes, &s->nsizes))
+		return EXIT_USAGE;
+	for (size_t j = 0; j < s->nsizes; j++) {
+		uint64_t n = kx_point_need(&s->cfg, s->sizes[j],
+					   s->o.threads);
+
+		if (n > s->need)
+			s->need = n;
+	}
+	s->need = (s->need + s->cfg.page_size - 1) / s->cfg.page_size *
+		  s->cfg.page_size;
+	if (s->o.npagemaps) {
+		memcpy(s->pagemaps, s->o.pagemaps, sizeof(s->pagemaps));
+		s->npagemaps = s->o.npagemaps;
+	} else {
+		s->pagemaps[0] = KX_PAGEMAP_HUGE;
+		s->npagemaps = 1;
+	}
+	return prepare_cold(s, llc);
+}
+
+static int build_plan(struct session *s)
+{
+	struct kx_plan_in in = {
+		.methods = s->sel, .nmethods = s->nsel,
+		.backings = s->backings,
+		.nbackings = s->use_device ? s->nbackings : 0,
+		.pagemaps = s->pagemaps, .npagemaps = s->npagemaps,
+		.sizes = s->sizes, .nsizes = s->nsizes,
+		.repeats = s->o.repeat, .seed = s->o.seed,
+		.cfg = &s->cfg, .pmd_size = kx_hpage_pmd_size(),
+	};
+
+	s->cfg.consume = s->o.consume;
+	s->cfg.work = s->o.work;
+	s->cfg.verify = s->o.verify;
+	if (kx_plan_build(&in, &s->plan)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return EXIT_RUN;
+	}
+	if (s->plan.skipped[0]) {
+		fprintf(stderr, PROG ": note: skipping: %s\n", s->plan.skipped);
+		kx_meta_set(&s->meta, "skipped", "%s", s->plan.skipped);
+	}
+	if (!s->plan.n) {
+		fprintf(stderr, PROG ": nothing left to run (see the notes above)\n");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void utc_now(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Comma-separated names of a --backing or --page-map list. */
+static void attr_list(char *buf, size_t len, const uint32_t *v,
+		      unsigned int n, const char *(*name)(uint32_t))
+{
+	size_t w = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < n && w < len; i++)
+		w += snprintf(buf + w, len - w, "%s%s", i ? "," : "",
+			      name(v[i]));
+}
+
+/*
+ * dma_coherent: the driver's sysfs answer (ABI 4) to whether the dma*
+ * backings are really uncached/wc here or write-back memory.
+ */
+static void dma_coherent(struct kx_meta *meta, const char *device)
+{
+	const char *name = strrchr(device, '/');
+	char path[512], v[16];
+
+	snprintf(path, sizeof(path), "/sys/class/kxfer/%s/dma_coherent",
+		 name ? name + 1 : device);
+	if (kx_read_line(path, v, sizeof(v)))
+		kx_meta_set(meta, "dma_coherent", "unknown (no %s: a driver before it reported it)",
+			    path);
+	else if (!strcmp(v, "1"))
+		kx_meta_set(meta, "dma_coherent", "yes (%s): dma and dma-wc are write-back memory here, SYNC is a no-op",
+			    path);
+	else
+		kx_meta_set(meta, "dma_coherent", "no (%s): dma is uncached and dma-wc write-combining here, dma-noncoherent needs its ownership transfers",
+			    path);
+}
+
+/* The machine and run settings (before measuring). */
+static void collect_meta(struct session *s, const struct kx_clock *clk)
+{
+	struct kx_meta *meta = &s->meta;
+	const struct kx_opts *o = &s->o;
+	char buf[1024];
+
+	kx_sysinfo_collect(meta, s->cpus[0] >= 0 ? s->cpus : NULL,
+			   o->threads, o->emulated);
+	kx_meta_set(meta, "cpu_pinned", "%s%s", s->pinned,
+		    s->cpus[0] >= 0 && o->cpu == KX_CPU_DEFAULT ?
+		    " (default: the CPU kxfer-bench started on)" : "");
+	if (s->cpus[0] >= 0) {
+		kx_meta_set(meta, "cpu_pinned_model", "%s",
+			    kx_cpu_model(s->cpus[0]));
+		if (kx_cpus_heterogeneous() && o->cpu == KX_CPU_DEFAULT)
+			fprintf(stderr, PROG ": note: this machine has different core types (%s); running on cpu %d (%s); choose with --cpu N\n",
+				kx_meta_get(meta, "cpu"), s->cpus[0],
+				kx_cpu_model(s->cpus[0]));
+	}
+	if (!strncmp(kx_meta_get(meta, "emulated"), "yes", 3))
+		fprintf(stderr, PROG ": note: running in a virtual machine or emulator %s: emulation distorts ratios as well as times; such a run checks function and curve shape (the native baseline run is in results/)\n",
+			kx_meta_get(meta, "emulated") + 4);
+	kx_meta_num(meta, "llc_bytes", "%llu", (unsigned long long)
+		    kx_llc_bytes("/sys/devices/system/cpu/cpu0"));
+	kx_thp_mode(buf, sizeof(buf));
+	kx_meta_set(meta, "thp", "%s", buf);
+	kx_mitigations(buf, sizeof(buf));
+	kx_meta_set(meta, "mitigations", "%s", buf);
+	kx_perf_status(buf, sizeof(buf));
+	kx_meta_set(meta, "counters", "%s", buf);
+
+	kx_meta_set(meta, "device", "%s", s->use_device ? o->device :
+		    "n/a (no device method)");
+	kx_meta_set(meta, "backing", "%s", s->use_device ?
+		    kx_backing_name(s->cfg.info.backing) : "n/a");
+	if (s->use_device) {
+		attr_list(buf, sizeof(buf), s->backings, s->nbackings,
+			  kx_backing_name);
+		kx_meta_set(meta, "backings", "%s", buf);
+		kx_meta_set(meta, "mappings", "%s", "the backing's attribute (ABI 4): vmalloc, pages, shmem cached; dma uncached; dma-wc wc; dma-noncoherent noncoherent; where DMA is cache-coherent (dma_coherent) the DMA API gives every dma* backing write-back memory, whatever the name");
+		dma_coherent(meta, o->device);
+		attr_list(buf, sizeof(buf), s->pagemaps, s->npagemaps,
+			  kx_pagemap_name);
+		kx_meta_set(meta, "page_maps", "%s (mmap methods; the rest: n/a)",
+			    buf);
+		kx_meta_num(meta, "buf_size", "%llu",
+			    (unsigned long long)s->cfg.info.buf_size);
+		kx_meta_set(meta, "driver", "abi %u, features 0x%x, max_size %llu",
+			    s->cfg.info.abi_version, s->cfg.info.features,
+			    (unsigned long long)s->cfg.info.max_size);
+	} else {
+		kx_meta_set(meta, "buf_size", "n/a");
+	}
+	kx_meta_num(meta, "clock_overhead_ns", "%.1f", clk->overhead_ns);
+	kx_meta_num(meta, "clock_resolution_ns", "%.0f", clk->resolution_ns);
+	kx_meta_num(meta, "sample_overhead_ns", "%.1f", s->overhead_ns);
+	kx_meta_num(meta, "sample_min_ns", "%llu",
+		    (unsigned long long)s->target_ns);
+	kx_meta_set(meta, "consume", "%s", kx_consume_name(o->consume));
+	kx_meta_num(meta, "touch_stride", "%d", KX_TOUCH_STRIDE);
+	kx_meta_set(meta, "work", "%s", kx_work_name(o->work));
+	kx_meta_set(meta, "cache", "%s%s", o->cache == KX_CACHE_COLD ?
+		    "cold" : "hot", o->cache == KX_CACHE_COLD ?
+		    " (operations rotate over buffers and device offsets totalling more than twice llc_bytes; mmap-fault does not rotate)" : "");
+	kx_meta_num(meta, "repeats", "%u", o->repeat);
+	kx_meta_num(meta, "seed", "%llu", (unsigned long long)o->seed);
+	kx_meta_num(meta, "bootstrap_resamples", "%d", KX_BOOT_RESAMPLES);
+	kx_meta_set(meta, "sample_hygiene", "a sample is dropped when the thread had an involuntary context switch in it or ran for less than %.0f%% of its wall time; >= %d kept samples per point; warm-up >= %d operations; p99 from >= %d samples, p999 from >= %d",
+		    KX_DISTURB_CPU_FRACTION * 100, KX_MIN_POINT_SAMPLES,
+		    KX_WARMUP_MIN_OPS, KX_P99_MIN_SAMPLES,
+		    KX_P999_MIN_SAMPLES);
+	kx_meta_num(meta, "min_time_s", "%g", o->min_time);
+	kx_meta_num(meta, "min_samples", "%u", o->min_samples);
+	kx_meta_num(meta, "threads", "%u", o->threads);
+	kx_meta_set(meta, "verify", "%s", o->verify ? "yes" : "no");
+}
+
+static int run(struct session *s)
+{
+	struct kx_run_params rp = {
+		.cfg = &s->cfg, .min_time_s = s->o.min_time,
+		.min_samples = s->o.min_samples, .target_ns = s->target_ns,
+		.threads = s->o.threads, .cpus = s->cpus, .counters = 1,
+	};
+	struct kx_run_in in = {
+		.plan = &s->plan, .rp = &rp, .cfg = &s->cfg, .bst = &s->bst,
+		.need = s->need,
+		.cache = s->o.cache == KX_CACHE_COLD ? "cold" : "hot",
+		.sample_overhead_ns = s->overhead_ns,
+		.progress_lines = s->o.progress,
+		.progress_tty = !s->o.progress && isatty(STDERR_FILENO),
+		.verify = s->o.verify,
+	};
+
+	if (kx_run_plan(&in, &s->meta, &s->run))
+		return EXIT_RUN;
+	if (!s->run.n) {
+		fprintf(stderr, PROG ": nothing could run (see above)\n");
+		return EXIT_RUN;
+	}
+	if (kx_verdicts(s->run.res, s->run.n, &s->cross, &s->ncross)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return EXIT_RUN;
+	}
+	kx_meta_num(&s->meta, "tool_overhead_max_pct", "%.3f",
+		    100 * s->run.max_overhead_frac);
+	kx_meta_set(&s->meta, "mlock", "%s", kx_mlock_status());
+	if (s->o.verify)
+		fprintf(stderr, PROG ": verify: all %zu points passed\n",
+			s->plan.n);
+	return 0;
+}
+
+/* Writes one format to path (NULL: stdout); 0 or EXIT_RUN. */
+static int write_one(const char *path, unsigned int fmt,
+		     const struct kx_dataset *ds, const struct session *s)
+{
+	FILE *f = path ? fopen(path, "w") : stdout;
+	int bad;
+
+	if (!f) {
+		fprintf(stderr, PROG ": cannot write %s: %s\n", path,
+			strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (fmt == KX_FMT_CSV)
+		kx_write_csv(f, ds);
+	else if (fmt == KX_FMT_JSON)
+		kx_write_json(f, ds);
+	else
+		kx_write_table(f, &ds->meta, s->run.res, s->run.n, s->cross,
+			       s->ncross);
+	bad = fflush(f) || ferror(f);
+	if (bad)
+		fprintf(stderr, PROG ": writing %s: %s\n",
+			path ? path : "stdout", strerror(errno));
+	if (path && fclose(f))
+		bad = 1;
+	if (bad && path)
+		remove(path);
+	return bad ? EXIT_RUN : 0;
+}
+
+/* --output-dir (bench.csv, bench.json), --output or stdout. */
+static int write_outputs(const struct kx_opts *o, const struct kx_dataset *ds,
+			 const struct session *s)
+{
+	char path[4096];
+	int ret = 0;
+
+	if (!o->output_dir)
+		return write_one(o->output, o->formats, ds, s);
+	if (mkdir(o->output_dir, 0777) && errno != EEXIST) {
+		fprintf(stderr, PROG ": cannot create %s: %s\n",
+			o->output_dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (o->formats & KX_FMT_CSV) {
+		snprintf(path, sizeof(path), "%s/bench.csv", o->output_dir);
+		ret = write_one(path, KX_FMT_CSV, ds, s);
+	}
+	if (!ret && (o->formats & KX_FMT_JSON)) {
+		snprintf(path, sizeof(path), "%s/bench.json", o->output_dir);
+		ret = write_one(path, KX_FMT_JSON, ds, s);
+	}
+	return ret;
+}
+
+/* --merge: CSV files -> one dataset -> the outputs. */
+static int merge(const struct kx_opts *o)
+{
+	struct session none = { .o = *o };
+	struct kx_dataset ds = { 0 };
+	char err[1024];
+	int ret;
+
+	if (o->formats & KX_FMT_TABLE) {
+		fprintf(stderr, PROG ": --merge writes csv or json (--format csv|json, or --output-dir)\n");
+		return EXIT_USAGE;
+	}
+	for (unsigned int i = 0; i < o->nmerge; i++)
+		if (kx_dataset_read_csv(&ds, o->merge[i], err, sizeof(err))) {
+			fprintf(stderr, PROG ": --merge: %s\n", err);
+			kx_dataset_free(&ds);
+			return EXIT_USAGE;
+		}
+	{
+		char list[2048];
+		size_t w = 0;
+
+		for (unsigned int i = 0; i < o->nmerge && w < sizeof(list);
+		     i++)
+			w += snprintf(list + w, sizeof(list) - w, "%s%s",
+				      i ? ", " : "", o->merge[i]);
+		kx_meta_set(&ds.meta, "merged_runs", "%u runs merged by kxfer-bench --merge (rows and crossovers of all, this metadata from the first): %s",
+			    o->nmerge, list);
+	}
+	ret = write_outputs(o, &ds, &none);
+	kx_dataset_free(&ds);
+	return ret;
+}
+
+static void session_free(struct session *s)
+{
+	char buf[1024];
+
+	if (s->bst.fd >= 0 && kx_backing_restore(&s->bst, &s->cfg.info, buf,
+						 sizeof(buf)))
+		fprintf(stderr, PROG ": error: could not give the device back its %s buffer of %llu bytes: %s (reload the module to reset it)\n",
+			kx_backing_name(s->bst.orig_backing),
+			(unsigned long long)s->bst.orig_size, buf);
+	if (s->devfd >= 0)
+		close(s->devfd);
+	kx_run_out_free(&s->run);
+	kx_plan_free(&s->plan);
+	free(s->cross);
+	free(s->sizes);
+	free(s->cpus);
+	kx_meta_free(&s->meta);
+}
+
 int main(int argc, char **argv)
 {
-	const struct kx_method *sel[64];
-	struct kx_cfg cfg = { 0 };
-	struct kx_meta meta = { 0 };
-	struct kx_opts o;
+	static struct session s = { .devfd = -1, .bst = { .fd = -1 } };
+	struct kx_dataset ds = { 0 };
 	struct kx_clock clk;
-	struct kx_run_params rp;
-	struct kx_result *res = NULL;
-	uint64_t *sizes = NULL;
-	size_t nsel, nsizes, nres = 0, total = 0;
-	int explicit, use_device = 0, devfd = -1, *cpus = NULL;
-	int mmap_runs = 0, ran_backings = 0, keep_output = 0, dma_note = 0;
-	struct kx_backing_state bst = { .fd = -1 };
-	uint32_t backings[KX_NR_BACKINGS];
-	unsigned int nbackings = 1;
-	uint32_t pagemaps[KX_NR_PAGEMAPS] = { KX_PAGEMAP_HUGE };
-	unsigned int npagemaps = 1;
-	uint64_t pmd = kx_hpage_pmd_size();
-	char skipped_p[64] = "";
-	int pmd_note = 0;
-	uint64_t need = 0;
-	const char *why;
-	char skipped_b[64];
-	size_t sb = 0;
-	char buf[1024], pinned[512];
-	FILE *out = stdout;
-	int ret = EXIT_RUN;
+	char buf[64];
+	int ret;
 
-	if (kx_parse_options(argc, argv, &o))
+	if (kx_parse_options(argc, argv, &s.o))
 		return EXIT_USAGE;
-	if (o.help) {
-		kx_usage(stdout);
+	if (s.o.help || s.o.version || s.o.list_methods || s.o.list_columns) {
+		if (s.o.help)
+			kx_usage(stdout);
+		else if (s.o.version)
+			printf(PROG " %s (kxfer ABI %d)\n", KXFER_VERSION,
+			       KXFER_ABI_VERSION);
+		else if (s.o.list_methods)
+			list_methods();
+		else
+			list_columns();
 		return 0;
 	}
-	if (o.version) {
-		printf(PROG " %s (kxfer ABI %d)\n", KXFER_VERSION,
-		       KXFER_ABI_VERSION);
-		return 0;
-	}
-	if (o.list_methods) {
-		list_methods();
-		return 0;
-	}
-	if (select_methods(o.methods, sel, &nsel, &explicit))
+	if (s.o.nmerge)
+		return merge(&s.o);
+	if (select_methods(s.o.methods, s.sel, &s.nsel, &s.explicit))
 		return EXIT_USAGE;
 
-	kx_meta_set(&meta, "tool_version", "%s", KXFER_VERSION);
+	kx_meta_set(&s.meta, "tool_version", "%s", KXFER_VERSION);
 	utc_now(buf, sizeof(buf));
-	kx_meta_set(&meta, "date", "%s", buf);
-	kx_meta_set(&meta, "label", "%s", o.label ? o.label : "");
-	command_line(&meta, argc, argv);
+	kx_meta_set(&s.meta, "date", "%s", buf);
+	kx_meta_set(&s.meta, "label", "%s", s.o.label ? s.o.label : "");
+	command_line(&s.meta, argc, argv);
 
-	for (size_t i = 0; i < nsel; i++)
-		use_device |= !!(sel[i]->flags & KXM_DEVICE);
-	cfg.device = o.device;
-	cfg.page_size = (size_t)sysconf(_SC_PAGESIZE);
-	if (use_device) {
-		devfd = kx_dev_open(o.device, &cfg.info, buf, sizeof(buf));
-		if (devfd < 0 && explicit) {
-			fprintf(stderr, PROG ": %s\n", buf);
-			FAIL(EXIT_USAGE);
-		}
-		if (devfd < 0) {
-			skip_device_methods(sel, &nsel, NULL, 0, buf, &meta);
-			use_device = 0;
-		}
+	ret = prepare_device(&s);
+	if (!ret)
+		ret = prepare_points(&s);
+	s.cpus = calloc(s.o.threads, sizeof(*s.cpus));
+	if (!ret && (!s.cpus || plan_cpus(s.o.cpu, s.o.threads, s.cpus,
+					  s.pinned, sizeof(s.pinned))))
+		ret = EXIT_USAGE;
+	if (!ret) {
+		/* Everything from here runs where thread 0 will run. */
+		pin_self(s.cpus[0]);
+		kx_clock_calibrate(&clk);
+		s.overhead_ns = kx_sample_overhead_ns();
+		s.target_ns = kx_sample_target_ns(&clk);
+		if (s.target_ns < KX_OVERHEAD_FACTOR * s.overhead_ns)
+			s.target_ns = (uint64_t)(KX_OVERHEAD_FACTOR *
+						 s.overhead_ns);
+		collect_meta(&s, &clk);
+		ret = build_plan(&s);
 	}
-	if (use_device) {
-		cfg.have_device = true;
-		if (o.buf_size) {
-			if (kx_dev_resize(devfd, o.buf_size, cfg.info.backing,
-					  &cfg.info, buf,
-					  sizeof(buf))) {
-				fprintf(stderr, PROG ": %s\n", buf);
-				FAIL(EXIT_USAGE);
-			}
-			if (ioctl(devfd, KXFER_IOC_INFO, &cfg.info)) {
-				fprintf(stderr, PROG ": KXFER_IOC_INFO after resizing: %s\n",
-					strerror(errno));
-				FAIL(EXIT_RUN);
-			}
-		}
-		if (cfg.info.page_size != cfg.page_size) {
-			fprintf(stderr, PROG ": the driver's page size %u differs from user space's %zu\n",
-				cfg.info.page_size, cfg.page_size);
-			FAIL(EXIT_RUN);
-		}
-		for (size_t i = 0; explicit && i < nsel; i++) {
-			const char *why = missing_feature(sel[i], &cfg.info,
-							  o.work);
-
-			if (why) {
-				fprintf(stderr, PROG ": cannot run %s: %s\n",
-					sel[i]->name, why);
-				FAIL(EXIT_USAGE);
-			}
-		}
-		skip_device_methods(sel, &nsel, &cfg.info, o.work, NULL,
-				    &meta);
-		use_device = 0;
-		for (size_t i = 0; i < nsel; i++) {
-			use_device |= !!(sel[i]->flags & KXM_DEVICE);
-			mmap_runs |= !!(sel[i]->flags & KXM_MMAP);
-		}
-		why = use_device ? missing_attr(&o, mmap_runs, &cfg.info) :
-		      NULL;
-		if (why) {
-			fprintf(stderr, PROG ": %s\n", why);
-			FAIL(EXIT_USAGE);
-		}
-	} else if (o.buf_size) {
-		fprintf(stderr, PROG ": note: --buf-size ignored: no device method runs\n");
-	}
-	if (!use_device && (o.nbackings || o.ncaches > 1 ||
-			    o.caches[0] != KXFER_CACHE_CACHED))
-		fprintf(stderr, PROG ": note: --backing and --mapping ignored: no device method runs\n");
-	if (use_device && o.nbackings) {
-		memcpy(backings, o.backings, sizeof(backings));
-		nbackings = o.nbackings;
-	} else {
-		backings[0] = cfg.info.backing;
-	}
-	if (o.npagemaps && !mmap_runs)
-		fprintf(stderr, PROG ": note: --page-map ignored: no mmap method runs\n");
-	if (!mmap_runs) {
-		o.caches[0] = KXFER_CACHE_CACHED;
-		o.ncaches = 1;
-		o.npagemaps = 0;
-	}
-	if (o.npagemaps) {
-		memcpy(pagemaps, o.pagemaps, sizeof(pagemaps));
-		npagemaps = o.npagemaps;
-	}
-	if (!nsel) {
-		fprintf(stderr, PROG ": nothing left to run\n");
-		FAIL(EXIT_USAGE);
-	}
-
-	if (plan_sizes(&o, use_device, &cfg.info, cfg.page_size, &sizes,
-		       &nsizes))
-		FAIL(EXIT_USAGE);
-
-	/* What a buffer of another backing must hold: the largest point. */
-	for (size_t j = 0; j < nsizes; j++) {
-		uint64_t n = point_need(&o, sizes[j], cfg.page_size);
-
-		if (n > need)
-			need = n;
-	}
-	need = (need + cfg.page_size - 1) / cfg.page_size * cfg.page_size;
-
-	cpus = calloc(o.threads, sizeof(*cpus));
-	if (!cpus || plan_cpus(o.cpu, o.threads, cpus, pinned,
-			       sizeof(pinned)))
-		FAIL(EXIT_USAGE);
-
-	if (o.output) {
-		out = fopen(o.output, "w");
-		if (!out) {
-			out = stdout;
-			fprintf(stderr, PROG ": cannot write %s: %s\n",
-				o.output, strerror(errno));
-			FAIL(EXIT_USAGE);
-		}
-	}
-
-	/* Everything from here runs where thread 0 will run. */
-	pin_self(cpus[0]);
-	kx_clock_calibrate(&clk);
-
-	cfg.consume = o.consume;
-	cfg.work = o.work;
-	cfg.verify = o.verify;
-
-	kx_sysinfo_collect(&meta, cpus[0] >= 0 ? cpus : NULL, o.threads,
-			   o.emulated);
-	if (cpus[0] >= 0) {
-		kx_meta_set(&meta, "cpu_pinned", "%s%s", pinned,
-			    o.cpu == KX_CPU_DEFAULT ?
-			    " (default: the CPU kxfer-bench started on)" : "");
-		kx_meta_set(&meta, "cpu_pinned_model", "%s",
-			    kx_cpu_model(cpus[0]));
-		if (kx_cpus_heterogeneous() && o.cpu == KX_CPU_DEFAULT)
-			fprintf(stderr, PROG ": note: this machine has different core types (%s); running on cpu %d (%s); choose with --cpu N\n",
-				kx_meta_get(&meta, "cpu"), cpus[0],
-				kx_cpu_model(cpus[0]));
-	} else {
-		kx_meta_set(&meta, "cpu_pinned", "%s", pinned);
-	}
-	if (!strncmp(kx_meta_get(&meta, "emulated"), "yes", 3))
-		fprintf(stderr, PROG ": note: running in a virtual machine or emulator %s: label these numbers as such\n",
-			kx_meta_get(&meta, "emulated") + 4);
-
-	kx_meta_set(&meta, "device", "%s", use_device ? o.device :
-		    "n/a (no device method)");
-	/* The backing at start; rows say which one each point ran on. */
-	kx_meta_set(&meta, "backing", "%s", use_device ?
-		    kx_backing_name(cfg.info.backing) : "n/a");
-	if (use_device) {
-		attr_list(buf, sizeof(buf), backings, nbackings,
-			  kx_backing_name);
-		kx_meta_set(&meta, "backings", "%s", buf);
-		attr_list(buf, sizeof(buf), o.caches, o.ncaches,
-			  kx_cache_name);
-		kx_meta_set(&meta, "mappings", "%s%s", buf,
-			    " (mmap methods; the rest: n/a)");
-		attr_list(buf, sizeof(buf), pagemaps, npagemaps,
-			  kx_pagemap_name);
-		kx_meta_set(&meta, "page_maps", "%s%s", buf,
-			    o.npagemaps ? " (mmap methods; the rest: n/a)" :
-			    " (default; mmap methods; the rest: n/a)");
-	}
-	if (use_device) {
-		kx_meta_num(&meta, "buf_size", "%llu",
-			    (unsigned long long)cfg.info.buf_size);
-		kx_meta_set(&meta, "driver", "abi %u, features 0x%x, max_size %llu",
-			    cfg.info.abi_version, cfg.info.features,
-			    (unsigned long long)cfg.info.max_size);
-	} else {
-		kx_meta_set(&meta, "buf_size", "n/a");
-	}
-	kx_meta_num(&meta, "clock_overhead_ns", "%.1f", clk.overhead_ns);
-	kx_meta_num(&meta, "clock_resolution_ns", "%.0f", clk.resolution_ns);
-	kx_meta_num(&meta, "sample_min_ns", "%llu",
-		    (unsigned long long)kx_sample_target_ns(&clk));
-	kx_meta_set(&meta, "consume", "%s", kx_consume_name(o.consume));
-	kx_meta_num(&meta, "touch_stride", "%d", KX_TOUCH_STRIDE);
-	kx_meta_set(&meta, "work", "%s", kx_work_name(o.work));
-	kx_meta_num(&meta, "min_time_s", "%g", o.min_time);
-	kx_meta_num(&meta, "min_samples", "%u", o.min_samples);
-	kx_meta_num(&meta, "threads", "%u", o.threads);
-	kx_meta_set(&meta, "verify", "%s", o.verify ? "yes" : "no");
-
-	rp.cfg = &cfg;
-	rp.min_time_s = o.min_time;
-	rp.min_samples = o.min_samples;
-	rp.target_ns = kx_sample_target_ns(&clk);
-	rp.threads = o.threads;
-	rp.cpus = cpus;
-
-	for (size_t i = 0; i < nsel; i++)
-		total += (sel[i]->flags & KXM_MMAP ? o.ncaches * npagemaps :
-			  1) * nsizes;
-	total *= nbackings;
-	res = calloc(total, sizeof(*res));
-	if (!res) {
+	if (!ret)
+		ret = run(&s);
+	if (!ret && kx_dataset_from_results(&ds, &s.meta, s.run.res, s.run.n,
+					    s.cross, s.ncross)) {
 		fprintf(stderr, PROG ": out of memory\n");
-		FAIL(EXIT_RUN);
-	}
-	if (use_device)
-		kx_backing_init(&bst, devfd, &cfg.info);
-	for (unsigned int b = 0; b < nbackings; b++) {
-		const char *bname = use_device ?
-				    kx_backing_name(backings[b]) : "n/a";
-		int huge_buf = 0, size_note = 0, base_note = 0;
-
-		if (use_device && o.npagemaps && mmap_runs &&
-		    backings[b] == KXFER_BACKING_PAGES)
-			huge_buf = use_huge_buffer(&bst, pmd, &cfg.info);
-		if (use_device && !huge_buf &&
-		    kx_backing_use(&bst, backings[b], need, &cfg.info, buf,
-				   sizeof(buf))) {
-			if (isatty(STDERR_FILENO))
-				fputs("\r\033[K", stderr);
-			fprintf(stderr, PROG ": %s\n" PROG ": note: skipping every point with the %s backing\n",
-				buf, bname);
-			sb += snprintf(skipped_b + sb, sizeof(skipped_b) - sb,
-				       "%s%s", sb ? "," : "", bname);
-			kx_meta_set(&meta, "skipped_backing", "%s (%s)",
-				    skipped_b, "KXFER_IOC_RESIZE failed");
-			continue;
-		}
-		ran_backings++;
-		for (size_t i = 0; i < nsel; i++) {
-			int is_mmap = !!(sel[i]->flags & KXM_MMAP);
-			unsigned int nc = is_mmap ? o.ncaches : 1;
-			unsigned int npm = is_mmap ? npagemaps : 1;
-
-			for (unsigned int q = 0; q < nc * npm; q++) {
-				uint32_t pm = is_mmap ? pagemaps[q % npm] :
-					      KX_PAGEMAP_HUGE;
-
-				cfg.cache = is_mmap ? o.caches[q / npm] :
-					    KXFER_CACHE_CACHED;
-				cfg.page_map = pm;
-				/*
-				 * A dma buffer has the DMA API's attribute;
-				 * the driver refuses others (EINVAL).
-				 */
-				if (use_device && is_mmap &&
-				    backings[b] == KXFER_BACKING_DMA &&
-				    cfg.cache != KXFER_CACHE_CACHED) {
-					if (!dma_note++)
-						fprintf(stderr, PROG ": note: skipping --mapping wc/uncached with the dma backing: a dma buffer has the DMA API's attribute, the driver refuses others\n");
-					kx_meta_set(&meta, "skipped_mapping",
-						    "wc,uncached with dma (the driver refuses them)");
-					continue;
-				}
-				/* Without a huge page, base is huge again. */
-				if (is_mmap && pm == KX_PAGEMAP_BASE &&
-				    !cfg.info.huge_size) {
-					if (!base_note++)
-						note_base_skipped(&meta, bname,
-								  skipped_p,
-								  sizeof(skipped_p));
-					continue;
-				}
-				for (size_t j = 0; j < nsizes; j++) {
-					uint64_t n = point_need(&o, sizes[j],
-								cfg.page_size);
-
-					if (huge_buf && n > cfg.info.buf_size) {
-						if (!size_note++)
-							note_huge_sizes(sizes[j],
-								&cfg.info, bname);
-						continue;
-					}
-					if (isatty(STDERR_FILENO))
-						progress(nres, total,
-							 sel[i]->name,
-							 sizes[j]);
-					if (kx_run_point(&rp, sel[i], sizes[j],
-							 &res[nres], buf,
-							 sizeof(buf))) {
-						if (isatty(STDERR_FILENO))
-							fputs("\r\033[K",
-							      stderr);
-						fprintf(stderr,
-							PROG ": %s%s (backing %s, mapping %s, page map %s)\n",
-							o.verify ? "FAILED: " :
-							"error: ", buf, bname,
-							is_mmap ?
-							kx_cache_name(cfg.cache) :
-							"n/a", is_mmap ?
-							kx_pagemap_name(pm) :
-							"n/a");
-						goto out;
-					}
-					res[nres].backing = bname;
-					res[nres].mapping = is_mmap ?
-						kx_cache_name(cfg.cache) :
-						"n/a";
-					res[nres].page_map = is_mmap ?
-						kx_pagemap_name(pm) : "n/a";
-					if (res[nres].pmd_bytes ==
-					    KX_PMD_UNKNOWN && !pmd_note++)
-						fprintf(stderr, PROG ": note: no FilePmdMapped in /proc/self/smaps (is /proc mounted? the kernel needs CONFIG_PROC_PAGE_MONITOR): pmd_bytes is 'unknown'\n");
-					nres++;
-				}
-			}
-		}
-	}
-	if (!ran_backings) {
-		fprintf(stderr, PROG ": nothing could run: no --backing was usable (see above)\n");
-		FAIL(EXIT_RUN);
-	}
-	if (isatty(STDERR_FILENO))
-		fputs("\r\033[K", stderr);
-	kx_meta_set(&meta, "mlock", "%s", kx_mlock_status());
-
-	switch (o.format) {
-	case KX_FMT_TABLE:
-		kx_write_table(out, &meta, res, nres);
-		break;
-	case KX_FMT_CSV:
-		kx_write_csv(out, &meta, res, nres);
-		break;
-	case KX_FMT_JSON:
-		kx_write_json(out, &meta, res, nres);
-		break;
-	}
-	if (fflush(out) || ferror(out)) {
-		fprintf(stderr, PROG ": writing %s: %s\n",
-			o.output ? o.output : "stdout", strerror(errno));
-		goto out;
-	}
-	if (o.verify)
-		fprintf(stderr, PROG ": verify: all %zu method/size points passed\n",
-			nres);
-	ret = 0;
-	keep_output = 1;
-out:
-	if (bst.fd >= 0 && kx_backing_restore(&bst, &cfg.info, buf,
-					      sizeof(buf))) {
-		fprintf(stderr, PROG ": error: could not give the device back its %s buffer of %llu bytes: %s; it now has a %s buffer of %llu bytes (reload the module to reset it)\n",
-			kx_backing_name(bst.orig_backing),
-			(unsigned long long)bst.orig_size, buf,
-			kx_backing_name(cfg.info.backing),
-			(unsigned long long)cfg.info.buf_size);
 		ret = EXIT_RUN;
 	}
-	if (out != stdout) {
-		fclose(out);
-		/*
-		 * No half-written result file that looks like a result; a
-		 * complete one stays even if the restore above failed.
-		 */
-		if (ret && !keep_output)
-			remove(o.output);
-	}
-	if (devfd >= 0)
-		close(devfd);
-	free(res);
-	free(sizes);
-	free(cpus);
-	kx_meta_free(&meta);
+	if (!ret)
+		ret = write_outputs(&s.o, &ds, &s);
+	kx_dataset_free(&ds);
+	session_free(&s);
 	return ret;
 }

@@ -11,7 +11,6 @@
 
 #include "buffers.h"
 #include "kx_pattern.h"
-#include "mapio.h"
 #include "method.h"
 
 static const char *const path_names[] = {
@@ -38,6 +37,35 @@ const char *kx_dir_name(enum kx_dir d)
 	return dir_names[d];
 }
 
+const char *kx_device_supported(const struct kx_method *m,
+				const struct kx_cfg *cfg)
+{
+	const struct kxfer_info *info = &cfg->info;
+
+	if (!cfg->have_device)
+		return "no kxfer device";
+	if ((m->flags & KXM_MMAP) && !(info->features & KXFER_FEAT_MMAP))
+		return "the driver has no mmap support (KXFER_FEAT_MMAP)";
+	if ((m->flags & KXM_ITER) && !(info->features & KXFER_FEAT_ITER))
+		return "the driver has no read_iter/write_iter (KXFER_FEAT_ITER)";
+	if ((m->flags & KXM_WORK) && cfg->work == KXFER_WORK_CHECKSUM &&
+	    !(info->features & KXFER_FEAT_CHECKSUM))
+		return "the driver cannot checksum (KXFER_FEAT_CHECKSUM)";
+	if ((m->flags & KXM_WORK) && cfg->work == KXFER_WORK_FILL &&
+	    !(info->features & KXFER_FEAT_FILL))
+		return "the driver cannot fill (KXFER_FEAT_FILL)";
+	if ((m->flags & KXM_MMAP) && cfg->page_map == KX_PAGEMAP_BASE &&
+	    !info->huge_size)
+		return "--page-map base needs a buffer with huge pages (kxfer_info.huge_size: the shmem backing on a kernel with transparent huge pages); without them base maps exactly as huge does";
+	return NULL;
+}
+
+const char *kx_method_supported(const struct kx_method *m,
+				const struct kx_cfg *cfg)
+{
+	return m->supported ? m->supported(m, cfg) : NULL;
+}
+
 int kx_fail(struct kx_ctx *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -55,18 +83,27 @@ int kx_io_fail(struct kx_ctx *c, const char *what, long ret)
 	return kx_fail(c, "%s: moved %ld of %zu bytes", what, ret, c->size);
 }
 
+unsigned int kx_cold_slots(uint64_t size, size_t page, uint64_t llc)
+{
+	uint64_t stride = (size + page - 1) / page * page;
+
+	if (!llc || stride > 2 * llc)
+		return 1;
+	return (unsigned int)((2 * llc) / stride + 1);
+}
+
 int kx_need_ubufs(struct kx_ctx *c, int two)
 {
-	c->ubuf_len = c->size;
-	c->ubuf = kx_buf_alloc(c->size);
+	c->ubuf_len = c->span;
+	c->ubuf = kx_buf_alloc(c->span);
 	if (!c->ubuf)
-		return kx_fail(c, "user buffer of %zu bytes: %s", c->size,
+		return kx_fail(c, "user buffer of %zu bytes: %s", c->span,
 			       strerror(errno));
 	if (two) {
-		c->ubuf2 = kx_buf_alloc(c->size);
+		c->ubuf2 = kx_buf_alloc(c->span);
 		if (!c->ubuf2)
 			return kx_fail(c, "user buffer of %zu bytes: %s",
-				       c->size, strerror(errno));
+				       c->span, strerror(errno));
 	}
 	return 0;
 }
@@ -80,49 +117,37 @@ size_t kx_map_len(const struct kx_ctx *c)
 
 void kx_map_produce(struct kx_ctx *c, unsigned char *p)
 {
-	/* The cached path stays the plain C loop the results always used. */
-	if (c->cfg->cache == KXFER_CACHE_CACHED)
-		kx_produce(c->consume, p, c->size, c->iter++);
-	else
-		kx_mapio_produce(c->consume, p, c->size, c->iter++);
+	kx_produce(c->consume, p, c->size, c->iter++, c->xbuf);
 }
 
 void kx_map_consume(struct kx_ctx *c, const unsigned char *p)
 {
-	if (c->cfg->cache == KXFER_CACHE_CACHED)
-		kx_consume(c->consume, p, c->size);
-	else
-		kx_mapio_consume(c->consume, p, c->size);
-}
-
-static int need_scratch(struct kx_ctx *c)
-{
-	if (!c->scratch)
-		c->scratch = malloc(c->size);
-	return c->scratch ? 0 : kx_fail(c, "out of memory");
+	kx_consume(c->consume, p, c->size, c->xbuf);
 }
 
 int kx_map_fill_pattern(struct kx_ctx *c, unsigned char *p, uint32_t seed)
 {
-	if (c->cfg->cache == KXFER_CACHE_CACHED) {
-		kx_pattern_fill(p, c->dev_off, c->size, seed);
-		return 0;
-	}
-	if (need_scratch(c))
-		return -1;
-	kx_pattern_fill(c->scratch, c->dev_off, c->size, seed);
-	kx_mapio_store(p, c->scratch, c->size);
+	kx_pattern_fill(p, c->dev_off, c->size, seed);
 	return 0;
 }
 
 const unsigned char *kx_map_view(struct kx_ctx *c, const unsigned char *p)
 {
-	if (c->cfg->cache == KXFER_CACHE_CACHED)
-		return p;
-	if (need_scratch(c))
-		return NULL;
-	kx_mapio_load(c->scratch, p, c->size);
-	return c->scratch;
+	(void)c;
+	return p;
+}
+
+int kx_need_xbuf(struct kx_ctx *c)
+{
+	if (c->consume != KX_CONSUME_COPY || c->xbuf)
+		return 0;
+	c->xbuf = kx_buf_alloc(c->span);
+	if (!c->xbuf)
+		return kx_fail(c, "user buffer of %zu bytes: %s", c->span,
+			       strerror(errno));
+	/* The data that "already sits in a user buffer". */
+	kx_pattern_fill(c->xbuf, 0, c->span, 0x78627566U);
+	return 0;
 }
 
 static int map_fail(struct kx_ctx *c, const char *what)
@@ -140,9 +165,10 @@ static int map_fail(struct kx_ctx *c, const char *what)
  * any such placement, leaves it page table entries.  The reservation is
  * released with the mapping, in one munmap().
  */
-static int map_off_grid(struct kx_ctx *c, int fd, struct kx_map *m)
+static int map_off_grid(struct kx_ctx *c, int fd, struct kx_map *m,
+			size_t len)
 {
-	size_t pmd = c->cfg->info.huge_size, len = kx_map_len(c);
+	size_t pmd = c->cfg->info.huge_size;
 	size_t area_len = len + 2 * pmd;
 	uintptr_t grid, at;
 	void *area, *p;
@@ -170,14 +196,14 @@ static int map_off_grid(struct kx_ctx *c, int fd, struct kx_map *m)
  * Whether the thread's range holds a whole PMD-aligned block of the file,
  * the only case in which the kernel could map part of it with a PMD.
  */
-static int covers_pmd_block(const struct kx_ctx *c, size_t pmd)
+static int covers_pmd_block(const struct kx_ctx *c, size_t pmd, size_t len)
 {
 	uint64_t first = (c->dev_off + pmd - 1) / pmd * pmd;
 
-	return first + pmd <= c->dev_off + kx_map_len(c);
+	return first + pmd <= c->dev_off + len;
 }
 
-int kx_map_range(struct kx_ctx *c, int fd, struct kx_map *m)
+static int map_range(struct kx_ctx *c, int fd, struct kx_map *m, size_t len)
 {
 	size_t pmd = c->cfg->info.huge_size;
 	void *p;
@@ -190,17 +216,22 @@ int kx_map_range(struct kx_ctx *c, int fd, struct kx_map *m)
 		 * it off the grid would only add costs huge does not pay
 		 * (the reservation, a page table page of its own).
 		 */
-		if (covers_pmd_block(c, pmd))
-			return map_off_grid(c, fd, m);
+		if (covers_pmd_block(c, pmd, len))
+			return map_off_grid(c, fd, m, len);
 	}
-	p = mmap(NULL, kx_map_len(c), PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		 (off_t)c->dev_off);
 	if (p == MAP_FAILED)
 		return map_fail(c, "mmap");
 	m->p = p;
 	m->area = p;
-	m->area_len = kx_map_len(c);
+	m->area_len = len;
 	return 0;
+}
+
+int kx_map_range(struct kx_ctx *c, int fd, struct kx_map *m)
+{
+	return map_range(c, fd, m, kx_map_len(c));
 }
 
 int kx_unmap_range(struct kx_ctx *c, struct kx_map *m)
@@ -220,10 +251,14 @@ int kx_need_map(struct kx_ctx *c)
 {
 	volatile unsigned char sink;
 
-	if (kx_map_range(c, c->fd, &c->kept))
+	size_t pg = c->cfg->page_size;
+	size_t len = (c->span + pg - 1) / pg * pg;
+
+	/* The whole span: every slot of --cache cold. */
+	if (kx_need_xbuf(c) || map_range(c, c->fd, &c->kept, len))
 		return -1;
 	c->map = c->kept.p;
-	c->map_len = kx_map_len(c);
+	c->map_len = len;
 	/* Fault every page in now: the persistent mapping is already warm. */
 	for (size_t i = 0; i < c->map_len; i += c->cfg->page_size)
 		sink = c->map[i];

@@ -54,11 +54,10 @@ struct kx_cfg {
 	struct kxfer_info info;		/* valid with have_device */
 	size_t page_size;		/* user space's, = info.page_size */
 	bool verify;
-	/*
-	 * KXFER_CACHE_* of the mmap methods' mappings.  Anything but CACHED
-	 * means every access to a mapping goes through kx_map_*() below.
-	 */
-	uint32_t cache;
+	/* KXFER_BACKING_* of the buffer (KXFER_IOC_SYNC_* for verify) */
+	uint32_t backing;
+	/* --cache cold: the last-level cache's bytes (kx_cold_slots()) */
+	uint64_t cold_llc;
 	/*
 	 * KX_PAGEMAP_* of every mapping kx_map_range() makes.  BASE needs
 	 * info.huge_size (the PMD size) to place them off the PMD grid.
@@ -87,6 +86,15 @@ struct kx_ctx {
 	unsigned int thread;
 	enum kx_consume consume;	/* cfg->consume, or none (no KXM_CONSUME) */
 	uint32_t iter;			/* changes produced data per operation */
+	/*
+	 * Bytes of every buffer the kx_need_*() helpers allocate and of the
+	 * thread's device range: size, or slots page-rounded sizes for
+	 * --cache cold, where the runner moves ubuf, ubuf2, xbuf, map,
+	 * dev_off and file_off to the next slot before every operation.
+	 */
+	size_t span;
+	unsigned int slots;
+	uint64_t file_off;		/* offset in the method's own file */
 
 	/* Device methods: this thread's page-aligned range of the buffer. */
 	uint64_t dev_off;
@@ -96,12 +104,12 @@ struct kx_ctx {
 
 	/* Allocated on request by kx_need_*(), released by the runner. */
 	unsigned char *ubuf, *ubuf2;	/* size bytes, page aligned, touched */
+	unsigned char *xbuf;		/* --consume copy: the data's own buffer */
 	size_t ubuf_len;
 	unsigned char *map;		/* persistent mapping of dev_off.. */
 	size_t map_len;
 	struct kx_map kept;		/* what map is part of */
 	int aux_fd[2];			/* method's own fds, -1 if unused */
-	unsigned char *scratch;		/* kx_map_view()'s copy, size bytes */
 	void *priv;			/* method's own, freed by teardown() */
 
 	char err[512];
@@ -116,6 +124,13 @@ struct kx_method {
 	uint64_t max_batch;
 	const char *summary;
 
+	/*
+	 * NULL when the method can run a point with these settings
+	 * (cfg->backing, cfg->page_map, cfg->info of that backing), else
+	 * why not, for the note and the metadata.  A NULL hook: always.
+	 */
+	const char *(*supported)(const struct kx_method *m,
+				 const struct kx_cfg *cfg);
 	int (*setup)(struct kx_ctx *c);
 	int (*prepare)(struct kx_ctx *c, uint64_t n);	/* optional */
 	int (*run)(struct kx_ctx *c, uint64_t n);
@@ -132,7 +147,23 @@ const struct kx_method *kx_method_find(const char *name);
 const char *kx_path_name(enum kx_path p);
 const char *kx_dir_name(enum kx_dir d);
 
+/*
+ * --cache cold: how many page-rounded buffers of size bytes make more
+ * than twice llc bytes (1 when one already does, or llc is 0).
+ */
+unsigned int kx_cold_slots(uint64_t size, size_t page, uint64_t llc);
+
 /* ---- helpers for methods (method.c) ---- */
+
+/*
+ * The supported() hook of the device methods: the device is there and
+ * has what the method's flags, --work and the point's page map need.
+ */
+const char *kx_device_supported(const struct kx_method *m,
+				const struct kx_cfg *cfg);
+/* m->supported(m, cfg), or NULL for a method without the hook. */
+const char *kx_method_supported(const struct kx_method *m,
+				const struct kx_cfg *cfg);
 
 /* Record what went wrong (printf-style); returns -1. */
 int kx_fail(struct kx_ctx *c, const char *fmt, ...)
@@ -154,15 +185,16 @@ int kx_unmap_range(struct kx_ctx *c, struct kx_map *m);
 size_t kx_map_len(const struct kx_ctx *c);
 
 /*
- * The mapping's data, touched the way cfg->cache allows (see mapio.h):
- * kx_produce()/kx_consume() on p, the test pattern stored into p, and a
- * view of p that plain C may read (p itself when cached, else a copy in
- * c->scratch; NULL after kx_fail()).
+ * The --consume work on the mapping p: kx_produce()/kx_consume() with the
+ * separate user buffer xbuf for copy mode; the test pattern stored into p;
+ * a view of p that plain C may read (p itself).
  */
 void kx_map_produce(struct kx_ctx *c, unsigned char *p);
 void kx_map_consume(struct kx_ctx *c, const unsigned char *p);
 int kx_map_fill_pattern(struct kx_ctx *c, unsigned char *p, uint32_t seed);
 const unsigned char *kx_map_view(struct kx_ctx *c, const unsigned char *p);
+/* xbuf for --consume copy (a no-op otherwise); kx_need_map() calls it. */
+int kx_need_xbuf(struct kx_ctx *c);
 
 int kx_submit(struct kx_ctx *c, uint32_t *csum);
 int kx_fetch(struct kx_ctx *c, uint32_t *csum);

@@ -10,7 +10,12 @@
 #include "attrs.h"
 #include "consume.h"
 
-enum kx_format { KX_FMT_TABLE, KX_FMT_CSV, KX_FMT_JSON };
+/* --format: a set of these bits (csv,json with --output-dir). */
+#define KX_FMT_TABLE	(1U << 0)
+#define KX_FMT_CSV	(1U << 1)
+#define KX_FMT_JSON	(1U << 2)
+
+enum kx_cache_mode { KX_CACHE_HOT, KX_CACHE_COLD };
 
 #define KX_CPU_DEFAULT	-1	/* pin to the CPU the tool started on */
 #define KX_CPU_NONE	-2	/* do not pin */
@@ -19,8 +24,17 @@ struct kx_opts {
 	const char *device;
 	const char *methods;
 	const char *sizes;		/* NULL: default sweep */
-	enum kx_format format;
+	unsigned int formats;		/* KX_FMT_* bits */
 	const char *output;		/* NULL: stdout */
+	const char *output_dir;		/* bench.csv + bench.json in it */
+	unsigned int repeat;		/* --repeat R >= 1 */
+	uint64_t seed;			/* of the run order (plan.h) */
+	enum kx_cache_mode cache;	/* --cache hot|cold */
+	bool progress;			/* --progress lines on stderr */
+	bool list_columns;
+	/* --merge FILE...: the files (argv after the options) */
+	char **merge;
+	unsigned int nmerge;
 	double min_time;		/* seconds of timed samples per point */
 	unsigned int min_samples;
 	int cpu;			/* >= 0, KX_CPU_DEFAULT, KX_CPU_NONE */
@@ -34,9 +48,6 @@ struct kx_opts {
 	/* --backing: KXFER_BACKING_*; nbackings 0: the device's current one */
 	uint32_t backings[KX_NR_BACKINGS];
 	unsigned int nbackings;
-	/* --mapping: KXFER_CACHE_* of the mmap methods (default: cached) */
-	uint32_t caches[KX_NR_CACHES];
-	unsigned int ncaches;
 	/*
 	 * --page-map: KX_PAGEMAP_* of the mmap methods; npagemaps 0: not
 	 * given, which runs huge only and leaves the pages buffer alone.

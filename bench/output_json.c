@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "output.h"
 
@@ -35,25 +36,62 @@ void kx_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* JSON has no NaN or infinity. */
-static void num(FILE *f, const char *key, double v, int decimals)
+/*
+ * A cell as JSON: numbers as the CSV wrote them, an empty or non-numeric
+ * number cell ("n/a", "unknown") as null, an empty string cell as null.
+ */
+static void cell(FILE *f, enum kx_col_type type, const char *s)
 {
-	fprintf(f, ", \"%s\": ", key);
-	if (isfinite(v))
-		fprintf(f, "%.*f", decimals, v);
-	else
+	char *end;
+
+	if (!*s) {
 		fputs("null", f);
+		return;
+	}
+	if (type == KX_STR) {
+		kx_json_string(f, s);
+		return;
+	}
+	strtod(s, &end);
+	if (*end)
+		fputs("null", f);
+	else
+		fputs(s, f);
 }
 
-static void str(FILE *f, const char *key, const char *v, int first)
+/* "key=value key=value": a crossover line as a JSON object. */
+static void crossover(FILE *f, const char *line)
 {
-	fprintf(f, "%s\"%s\": ", first ? "" : ", ", key);
-	kx_json_string(f, v);
+	char *copy = strdup(line), *tok, *save = NULL;
+	int first = 1;
+
+	if (!copy)
+		return;
+	fputc('{', f);
+	for (tok = strtok_r(copy, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		fputs(first ? "" : ", ", f);
+		first = 0;
+		kx_json_string(f, tok);
+		fputs(": ", f);
+		if (!strcmp(tok, "low") || !strcmp(tok, "high"))
+			cell(f, KX_INT, eq + 1);
+		else
+			cell(f, KX_STR, eq + 1);
+	}
+	fputc('}', f);
+	free(copy);
 }
 
-void kx_write_json(FILE *f, const struct kx_meta *m,
-		   const struct kx_result *r, size_t n)
+void kx_write_json(FILE *f, const struct kx_dataset *ds)
 {
+	const struct kx_meta *m = &ds->meta;
+
 	fputs("{\n  \"meta\": {", f);
 	for (size_t i = 0; i < m->n; i++) {
 		fputs(i ? ",\n    " : "\n    ", f);
@@ -64,40 +102,22 @@ void kx_write_json(FILE *f, const struct kx_meta *m,
 		else
 			kx_json_string(f, m->items[i].value);
 	}
-	fputs("\n  },\n  \"results\": [", f);
-	for (size_t i = 0; i < n; i++) {
-		const struct kx_result *x = &r[i];
-		const struct kx_stats *s = &x->st;
-
+	fputs("\n  },\n  \"crossovers\": [", f);
+	for (size_t i = 0; i < ds->ncross; i++) {
+		fputs(i ? ",\n    " : "\n    ", f);
+		crossover(f, ds->cross[i]);
+	}
+	fputs(ds->ncross ? "\n  ],\n  \"results\": [" : "],\n  \"results\": [",
+	      f);
+	for (size_t i = 0; i < ds->nrows; i++) {
 		fputs(i ? ",\n    {" : "\n    {", f);
-		str(f, "method", x->method, 1);
-		str(f, "path", x->path, 0);
-		str(f, "direction", x->direction, 0);
-		fprintf(f, ", \"size_bytes\": %llu, \"threads\": %u",
-			(unsigned long long)x->size, x->threads);
-		str(f, "consume", x->consume, 0);
-		str(f, "work", x->work, 0);
-		fprintf(f, ", \"iterations\": %llu",
-			(unsigned long long)x->iterations);
-		num(f, "min_ns", s->min, 2);
-		num(f, "p50_ns", s->p50, 2);
-		num(f, "p90_ns", s->p90, 2);
-		num(f, "p99_ns", s->p99, 2);
-		num(f, "p999_ns", s->p999, 2);
-		num(f, "max_ns", s->max, 2);
-		num(f, "mean_ns", s->mean, 2);
-		num(f, "stddev_ns", s->stddev, 2);
-		num(f, "mad_ns", s->mad, 2);
-		num(f, "bytes_per_s_p50", x->bytes_per_s, 0);
-		str(f, "backing", x->backing ? x->backing : "n/a", 0);
-		str(f, "mapping", x->mapping ? x->mapping : "n/a", 0);
-		str(f, "page_map", x->page_map ? x->page_map : "n/a", 0);
-		/* JSON has no "n/a" number: null, as for NaN. */
-		if (x->pmd_bytes >= 0)
-			fprintf(f, ", \"pmd_bytes\": %lld", x->pmd_bytes);
-		else
-			fputs(", \"pmd_bytes\": null", f);
+		for (int c = 0; c < KX_NR_COLS; c++) {
+			fprintf(f, "%s\"%s\": ", c ? ", " : "",
+				kx_columns[c].name);
+			cell(f, kx_columns[c].type,
+			     ds->cells[i * KX_NR_COLS + c]);
+		}
 		fputc('}', f);
 	}
-	fputs(n ? "\n  ]\n}\n" : "]\n}\n", f);
+	fputs(ds->nrows ? "\n  ]\n}\n" : "]\n}\n", f);
 }

@@ -11,10 +11,19 @@
 
 long long kx_smaps_pmd_kb(FILE *smaps, uintptr_t addr)
 {
-	struct kx_smaps_sum sum;
+	struct kx_smaps_sum file, shmem;
 
-	kx_smaps_sum(smaps, addr, 1, "FilePmdMapped", &sum);
-	return sum.vmas && !sum.missing ? (long long)sum.kb : -1;
+	/*
+	 * fs/proc/task_mmu.c counts a PMD-mapped THP of a swap-backed file
+	 * (the shmem backing's) as ShmemPmdMapped, of any other file as
+	 * FilePmdMapped: the VMA's PMD-mapped bytes are the sum.
+	 */
+	kx_smaps_sum(smaps, addr, 1, "FilePmdMapped", &file);
+	rewind(smaps);
+	kx_smaps_sum(smaps, addr, 1, "ShmemPmdMapped", &shmem);
+	if (!file.vmas || file.missing)
+		return -1;
+	return (long long)(file.kb + (shmem.missing ? 0 : shmem.kb));
 }
 
 static long long smaps_pmd_bytes(const void *p)
@@ -43,10 +52,10 @@ int kx_probe_pmd(const struct kx_cfg *cfg, size_t size, long long *bytes,
 		snprintf(err, errlen, "%s: %s", cfg->device, strerror(errno));
 		return -1;
 	}
-	ret = kx_dev_set_mode(c.fd, KXFER_WORK_NONE, 0, cfg->cache);
+	ret = kx_dev_set_mode(c.fd, KXFER_WORK_NONE, 0);
 	if (ret) {
-		snprintf(err, errlen, "KXFER_IOC_SET_MODE cache=%s: %s",
-			 kx_cache_name(cfg->cache), strerror(-ret));
+		snprintf(err, errlen, "KXFER_IOC_SET_MODE: %s",
+			 strerror(-ret));
 		close(c.fd);
 		return -1;
 	}

@@ -2,7 +2,8 @@
 /*
  * pmd_bytes, the honesty check of --page-map: how much of a mapping, made
  * exactly as the mmap methods make theirs, the kernel really mapped with
- * PMD (huge page) entries, from FilePmdMapped in /proc/self/smaps.
+ * PMD (huge page) entries, from FilePmdMapped + ShmemPmdMapped in
+ * /proc/self/smaps.
  */
 #ifndef KX_PMDPROBE_H
 #define KX_PMDPROBE_H
@@ -16,8 +17,9 @@
 #define KX_PMD_UNKNOWN	(-2LL)	/* smaps unreadable or without the field */
 
 /*
- * FilePmdMapped of the VMA that holds addr, in kB, from smaps text (the
- * format of /proc/PID/smaps); -1 when there is no such VMA or field.
+ * FilePmdMapped + ShmemPmdMapped of the VMA that holds addr, in kB, from
+ * smaps text (the format of /proc/PID/smaps); -1 when there is no such
+ * VMA or no FilePmdMapped field.
  */
 long long kx_smaps_pmd_kb(FILE *smaps, uintptr_t addr);
 

@@ -37,18 +37,16 @@ int kx_check_pattern(struct kx_ctx *c, const unsigned char *p, uint64_t off,
 }
 
 /*
- * With a WC or UNCACHED mapping the kernel's cacheable view and the
- * mapping see memory differently: what pwrite() left in the kernel's
- * cache is written back before the mapping reads or overwrites it, and
- * the kernel's stale lines are dropped before pread() looks at what the
- * mapping stored.  SUBMIT and FETCH do this themselves; read()/write()
- * do not.
+ * A dma-noncoherent buffer changes hands with explicit ownership
+ * transfers (ABI 4): SUBMIT and FETCH do them themselves, pread()/pwrite()
+ * beside a mapping do not, so verification does them.  Every other
+ * backing needs none.
  */
 static int sync_mapping(struct kx_ctx *c, int for_cpu)
 {
 	int ret;
 
-	if (c->cfg->cache == KXFER_CACHE_CACHED || c->fd < 0)
+	if (c->cfg->backing != KXFER_BACKING_DMA_NONCOHERENT || c->fd < 0)
 		return 0;
 	ret = kx_dev_sync(c->fd, for_cpu, c->dev_off, c->size,
 			  for_cpu ? KXFER_SYNC_FROM_DEVICE :

@@ -13,17 +13,21 @@
 #
 # Settings (environment; make passes them through):
 #   FLAVOUR               6.1-amd64 (default), 6.1-arm64, 6.12-amd64, ...
-#   KXFER_BENCH_ARGS      kxfer-bench arguments (default "--min-time 0.05":
-#                         the default sweep, all methods, in a few minutes
-#                         of TCG; add e.g. "--sizes 4K:1M --methods read,...")
-#   KXFER_BUF_SIZE        module buf_size in bytes (default 67108864 = the
-#                         64M top of the default sweep)
+#   KXFER_BENCH_ARGS      kxfer-bench arguments of every run (default
+#                         "--min-time 0.01 --sizes 64:16M": R=5 of the
+#                         headline, copy and touch runs within 10 minutes
+#                         of TCG on 2 cores)
+#   KXFER_REPEAT          --repeat of every run (default 5)
+#   KXFER_RANGE_SIZES     --sizes of the copy and touch runs beside the
+#                         fill/read headline (default 64:4M; empty: skip)
+#   KXFER_BUF_SIZE        module buf_size in bytes (default 67108864: room
+#                         for every run's sizes)
 #   KXFER_FIO_SIZES       fio cross-check block sizes (default "4K 64K 1M";
 #                         empty: skip), KXFER_FIO_RUNTIME seconds per job (2)
 #   KXFER_HYPERFINE_SIZES hyperfine block sizes (default "4K 64K 1M";
 #                         empty: skip), KXFER_HYPERFINE_RUNS (10)
 #   KXFER_PAGEMAP_MIN_TIME --min-time of the huge/base page-map run that
-#                         is merged into bench.csv (default 0.02; empty:
+#                         is merged into bench.csv (default 0.01; empty:
 #                         skip it; see scripts/guest/bench-suite.sh)
 #   KXFER_BENCH_TIMEOUT   guest timeout in seconds (default 1500)
 #   KXFER_GUEST_MEM       guest memory in MiB (default 1024)
@@ -41,13 +45,15 @@ top=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$top"
 
 FLAVOUR=${FLAVOUR:-6.1-amd64}
-KXFER_BENCH_ARGS=${KXFER_BENCH_ARGS---min-time 0.05}
+KXFER_BENCH_ARGS=${KXFER_BENCH_ARGS---min-time 0.01 --sizes 64:16M}
+KXFER_REPEAT=${KXFER_REPEAT:-5}
+KXFER_RANGE_SIZES=${KXFER_RANGE_SIZES-64:4M}
 KXFER_BUF_SIZE=${KXFER_BUF_SIZE:-67108864}
 KXFER_FIO_SIZES=${KXFER_FIO_SIZES-4K 64K 1M}
 KXFER_FIO_RUNTIME=${KXFER_FIO_RUNTIME:-2}
 KXFER_HYPERFINE_SIZES=${KXFER_HYPERFINE_SIZES-4K 64K 1M}
 KXFER_HYPERFINE_RUNS=${KXFER_HYPERFINE_RUNS:-10}
-KXFER_PAGEMAP_MIN_TIME=${KXFER_PAGEMAP_MIN_TIME-0.02}
+KXFER_PAGEMAP_MIN_TIME=${KXFER_PAGEMAP_MIN_TIME-0.01}
 timeout_s=${KXFER_BENCH_TIMEOUT:-1500}
 mem=${KXFER_GUEST_MEM:-1024}
 results_root=${RESULTS_ROOT:-$top/results}
@@ -110,7 +116,8 @@ cp -a "$tools" "$payload/tools"
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 {
 	echo "# written by scripts/bench-run.sh"
-	for v in KXFER_BENCH_ARGS KXFER_BUF_SIZE KXFER_FIO_SIZES \
+	for v in KXFER_BENCH_ARGS KXFER_REPEAT KXFER_RANGE_SIZES \
+		 KXFER_BUF_SIZE KXFER_FIO_SIZES \
 		 KXFER_FIO_RUNTIME KXFER_HYPERFINE_SIZES KXFER_HYPERFINE_RUNS \
 		 KXFER_PAGEMAP_MIN_TIME; do
 		echo "$v=$(q "${!v}")"
@@ -128,9 +135,9 @@ set -e
 cat "$logs/guest.tap"
 grep '^guest-run:' "$logs/guest.err" >&2 || true
 
-if [ ! -s "$guest_out/bench.csv" ]; then
+if [ ! -s "$guest_out/bench.csv" ] || [ ! -s "$guest_out/bench.json" ]; then
 	sed -n '1,40p' "$logs/guest.err" >&2
-	die "the guest returned no bench.csv (guest exit status $grc); logs in $logs and $guest_out"
+	die "the guest returned no bench.csv and bench.json (guest exit status $grc); logs in $logs and $guest_out"
 fi
 
 name=$(python3 scripts/report.py folder-name "$guest_out/bench.csv") ||
@@ -143,7 +150,7 @@ while [ -e "$dest" ]; do
 done
 mkdir -p "$dest/logs"
 
-cp "$guest_out/bench.csv" "$dest/"
+cp "$guest_out/bench.csv" "$guest_out/bench.json" "$dest/"
 for d in fio hyperfine; do
 	[ -d "$guest_out/$d" ] && cp -a "$guest_out/$d" "$dest/"
 done
@@ -154,17 +161,13 @@ done
 cp "$logs/guest.tap" "$dest/logs/guest.tap"
 cp "$logs/guest.err" "$dest/logs/guest-run.err"
 
-# kxfer-bench writes one format per run; the JSON is the same run's CSV
-# in kxfer-bench's JSON layout rather than a second, different run.
-python3 scripts/report.py csv2json "$dest/bench.csv" >"$dest/bench.json"
-
 {
 	[ -f "$guest_out/meta.txt" ] && cat "$guest_out/meta.txt"
 	echo "host: $(uname -srm), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
 	echo "emulator: $("qemu-system-$QEMU_ARCH" --version | head -n1), TCG, -smp 2 -m $mem"
 	echo "flavour: $FLAVOUR ($KVER)"
 	echo "source: $(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
-	echo "bench.json: converted from bench.csv by scripts/report.py csv2json"
+	echo "bench.csv, bench.json: written by kxfer-bench --merge in the guest (scripts/guest/bench-suite.sh)"
 	echo "guest exit status: $grc"
 } >"$dest/meta.txt"
 

@@ -17,14 +17,14 @@ static int run(struct kx_ctx *c, uint64_t n)
 	for (uint64_t i = 0; i < n; i++) {
 		ssize_t r;
 
-		kx_produce(c->consume, c->ubuf, c->size, c->iter++);
+		kx_produce(c->consume, c->ubuf, c->size, c->iter++, NULL);
 		r = pwrite(c->fd, c->ubuf, c->size, (off_t)c->dev_off);
 		if (r != (ssize_t)c->size)
 			return kx_io_fail(c, "pwrite", r);
 		r = pread(c->fd, c->ubuf2, c->size, (off_t)c->dev_off);
 		if (r != (ssize_t)c->size)
 			return kx_io_fail(c, "pread", r);
-		kx_consume(c->consume, c->ubuf2, c->size);
+		kx_consume(c->consume, c->ubuf2, c->size, NULL);
 	}
 	return 0;
 }
@@ -42,6 +42,7 @@ const struct kx_method kx_method_copy_roundtrip = {
 	.path = KX_PATH_COPY,
 	.dir = KX_DIR_ROUNDTRIP,
 	.flags = KXM_DEVICE | KXM_CONSUME | KXM_WORK,
+	.supported = kx_device_supported,
 	.summary = "produce, pwrite(), pread() back into a second buffer, consume",
 	.setup = setup,
 	.run = run,

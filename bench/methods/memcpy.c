@@ -18,7 +18,7 @@ static int run(struct kx_ctx *c, uint64_t n)
 {
 	for (uint64_t i = 0; i < n; i++) {
 		memcpy(c->ubuf2, c->ubuf, c->size);
-		kx_consume(c->consume, c->ubuf2, c->size);
+		kx_consume(c->consume, c->ubuf2, c->size, NULL);
 	}
 	return 0;
 }

@@ -7,11 +7,12 @@
 static int run(struct kx_ctx *c, uint64_t n)
 {
 	for (uint64_t i = 0; i < n; i++) {
-		ssize_t r = pread(c->aux_fd[0], c->ubuf, c->size, 0);
+		ssize_t r = pread(c->aux_fd[0], c->ubuf, c->size,
+				  (off_t)c->file_off);
 
 		if (r != (ssize_t)c->size)
 			return kx_io_fail(c, "memfd pread", r);
-		kx_consume(c->consume, c->ubuf, c->size);
+		kx_consume(c->consume, c->ubuf, c->size, NULL);
 	}
 	return 0;
 }

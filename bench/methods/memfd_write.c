@@ -9,8 +9,9 @@ static int run(struct kx_ctx *c, uint64_t n)
 	for (uint64_t i = 0; i < n; i++) {
 		ssize_t r;
 
-		kx_produce(c->consume, c->ubuf, c->size, c->iter++);
-		r = pwrite(c->aux_fd[0], c->ubuf, c->size, 0);
+		kx_produce(c->consume, c->ubuf, c->size, c->iter++, NULL);
+		r = pwrite(c->aux_fd[0], c->ubuf, c->size,
+			   (off_t)c->file_off);
 		if (r != (ssize_t)c->size)
 			return kx_io_fail(c, "memfd pwrite", r);
 	}

@@ -75,6 +75,7 @@ const struct kx_method kx_method_mmap_fault = {
 	.path = KX_PATH_MMAP,
 	.dir = KX_DIR_SETUP,
 	.flags = KXM_DEVICE | KXM_MMAP,
+	.supported = kx_device_supported,
 	.max_batch = MAX_MAPS,
 	.summary = "first-touch page faults of a fresh mapping of size bytes (mmap/munmap untimed)",
 	.setup = setup,

@@ -32,6 +32,7 @@ const struct kx_method kx_method_mmap_read = {
 	.path = KX_PATH_MMAP,
 	.dir = KX_DIR_FROM_KERNEL,
 	.flags = KXM_DEVICE | KXM_MMAP | KXM_CONSUME | KXM_WORK,
+	.supported = kx_device_supported,
 	.summary = "KXFER_IOC_FETCH, then consume from the mapped buffer",
 	.setup = setup,
 	.run = run,

@@ -33,6 +33,7 @@ const struct kx_method kx_method_mmap_roundtrip = {
 	.path = KX_PATH_MMAP,
 	.dir = KX_DIR_ROUNDTRIP,
 	.flags = KXM_DEVICE | KXM_MMAP | KXM_CONSUME | KXM_WORK,
+	.supported = kx_device_supported,
 	.summary = "produce in the mapping, SUBMIT, FETCH, consume from the mapping",
 	.setup = setup,
 	.run = run,

@@ -36,6 +36,7 @@ const struct kx_method kx_method_mmap_setup = {
 	.path = KX_PATH_MMAP,
 	.dir = KX_DIR_SETUP,
 	.flags = KXM_DEVICE | KXM_MMAP,
+	.supported = kx_device_supported,
 	.summary = "mmap(), first read of every page, munmap(), per transfer",
 	.setup = setup,
 	.run = run,

@@ -33,6 +33,7 @@ const struct kx_method kx_method_mmap_write = {
 	.path = KX_PATH_MMAP,
 	.dir = KX_DIR_TO_KERNEL,
 	.flags = KXM_DEVICE | KXM_MMAP | KXM_CONSUME | KXM_WORK,
+	.supported = kx_device_supported,
 	.summary = "produce data in the mapped buffer, then KXFER_IOC_SUBMIT",
 	.setup = setup,
 	.run = run,

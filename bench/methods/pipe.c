@@ -71,10 +71,10 @@ static int move(struct kx_ctx *c)
 static int run(struct kx_ctx *c, uint64_t n)
 {
 	for (uint64_t i = 0; i < n; i++) {
-		kx_produce(c->consume, c->ubuf, c->size, c->iter++);
+		kx_produce(c->consume, c->ubuf, c->size, c->iter++, NULL);
 		if (move(c))
 			return -1;
-		kx_consume(c->consume, c->ubuf2, c->size);
+		kx_consume(c->consume, c->ubuf2, c->size, NULL);
 	}
 	return 0;
 }

@@ -19,7 +19,7 @@ static int run(struct kx_ctx *c, uint64_t n)
 
 		if (r != (ssize_t)c->size)
 			return kx_io_fail(c, "pread", r);
-		kx_consume(c->consume, c->ubuf, c->size);
+		kx_consume(c->consume, c->ubuf, c->size, NULL);
 	}
 	return 0;
 }
@@ -36,6 +36,7 @@ const struct kx_method kx_method_read = {
 	.path = KX_PATH_COPY,
 	.dir = KX_DIR_FROM_KERNEL,
 	.flags = KXM_DEVICE | KXM_CONSUME | KXM_WORK,
+	.supported = kx_device_supported,
 	.summary = "pread() into a user buffer, then consume it",
 	.setup = setup,
 	.run = run,

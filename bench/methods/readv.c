@@ -23,7 +23,7 @@ static int run(struct kx_ctx *c, uint64_t n)
 
 		if (r != (ssize_t)c->size)
 			return kx_io_fail(c, "preadv", r);
-		kx_consume(c->consume, c->ubuf, c->size);
+		kx_consume(c->consume, c->ubuf, c->size, NULL);
 	}
 	return 0;
 }
@@ -40,6 +40,7 @@ const struct kx_method kx_method_readv = {
 	.path = KX_PATH_COPY,
 	.dir = KX_DIR_FROM_KERNEL,
 	.flags = KXM_DEVICE | KXM_ITER | KXM_CONSUME | KXM_WORK,
+	.supported = kx_device_supported,
 	.summary = "preadv() with one iovec (read_iter path), then consume",
 	.setup = setup,
 	.run = run,

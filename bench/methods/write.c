@@ -17,7 +17,7 @@ static int run(struct kx_ctx *c, uint64_t n)
 	for (uint64_t i = 0; i < n; i++) {
 		ssize_t r;
 
-		kx_produce(c->consume, c->ubuf, c->size, c->iter++);
+		kx_produce(c->consume, c->ubuf, c->size, c->iter++, NULL);
 		r = pwrite(c->fd, c->ubuf, c->size, (off_t)c->dev_off);
 		if (r != (ssize_t)c->size)
 			return kx_io_fail(c, "pwrite", r);
@@ -37,6 +37,7 @@ const struct kx_method kx_method_write = {
 	.path = KX_PATH_COPY,
 	.dir = KX_DIR_TO_KERNEL,
 	.flags = KXM_DEVICE | KXM_CONSUME | KXM_WORK,
+	.supported = kx_device_supported,
 	.summary = "produce data in a user buffer, then pwrite() it",
 	.setup = setup,
 	.run = run,

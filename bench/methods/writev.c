@@ -20,7 +20,7 @@ static int run(struct kx_ctx *c, uint64_t n)
 	for (uint64_t i = 0; i < n; i++) {
 		ssize_t r;
 
-		kx_produce(c->consume, c->ubuf, c->size, c->iter++);
+		kx_produce(c->consume, c->ubuf, c->size, c->iter++, NULL);
 		r = pwritev(c->fd, &iov, 1, (off_t)c->dev_off);
 		if (r != (ssize_t)c->size)
 			return kx_io_fail(c, "pwritev", r);
@@ -40,6 +40,7 @@ const struct kx_method kx_method_writev = {
 	.path = KX_PATH_COPY,
 	.dir = KX_DIR_TO_KERNEL,
 	.flags = KXM_DEVICE | KXM_ITER | KXM_CONSUME | KXM_WORK,
+	.supported = kx_device_supported,
 	.summary = "produce data, then pwritev() with one iovec (write_iter path)",
 	.setup = setup,
 	.run = run,

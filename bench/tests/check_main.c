@@ -62,7 +62,8 @@ int main(int argc, char **argv)
 	test_stats();
 	test_sizes();
 	test_output();
-	test_compare();
+	test_verdict();
+	test_consume();
 	test_methods();
 	test_sysinfo();
 	test_lib();

@@ -28,7 +28,8 @@ static inline int tap_near(double got, double want, double eps)
 void test_stats(void);
 void test_sizes(void);
 void test_output(void);
-void test_compare(void);
+void test_verdict(void);
+void test_consume(void);
 void test_methods(void);
 void test_sysinfo(void);
 void test_lib(void);

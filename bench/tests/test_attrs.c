@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* --backing and --mapping: names, lists, defaults. */
+/* --backing, the mapping attribute it implies, --cache: names, lists. */
 #include <string.h>
 
 #include "attrs.h"
@@ -23,41 +23,52 @@ void test_attrs(void)
 	tap_ok(!strcmp(kx_backing_name(KXFER_BACKING_VMALLOC), "vmalloc") &&
 	       !strcmp(kx_backing_name(KXFER_BACKING_PAGES), "pages") &&
 	       !strcmp(kx_backing_name(KXFER_BACKING_DMA), "dma") &&
+	       !strcmp(kx_backing_name(KXFER_BACKING_SHMEM), "shmem") &&
+	       !strcmp(kx_backing_name(KXFER_BACKING_DMA_WC), "dma-wc") &&
+	       !strcmp(kx_backing_name(KXFER_BACKING_DMA_NONCOHERENT),
+		       "dma-noncoherent") &&
 	       !strcmp(kx_backing_name(7), "?"),
-	       "attrs: backing names follow KXFER_BACKING_*");
-	tap_ok(!strcmp(kx_cache_name(KXFER_CACHE_CACHED), "cached") &&
-	       !strcmp(kx_cache_name(KXFER_CACHE_WC), "wc") &&
-	       !strcmp(kx_cache_name(KXFER_CACHE_UNCACHED), "uncached") &&
-	       !strcmp(kx_cache_name(3), "?"),
-	       "attrs: mapping names follow KXFER_CACHE_*");
+	       "attrs: backing names follow KXFER_BACKING_* (ABI 4)");
+	tap_ok(!strcmp(kx_backing_mapping(KXFER_BACKING_VMALLOC), "cached") &&
+	       !strcmp(kx_backing_mapping(KXFER_BACKING_PAGES), "cached") &&
+	       !strcmp(kx_backing_mapping(KXFER_BACKING_SHMEM), "cached") &&
+	       !strcmp(kx_backing_mapping(KXFER_BACKING_DMA), "uncached") &&
+	       !strcmp(kx_backing_mapping(KXFER_BACKING_DMA_WC), "wc") &&
+	       !strcmp(kx_backing_mapping(KXFER_BACKING_DMA_NONCOHERENT),
+		       "noncoherent"),
+	       "attrs: the mapping column follows from the backing");
 
 	tap_ok(!parse(&o, "--methods", "memcpy") && o.nbackings == 0 &&
-	       o.ncaches == 1 && o.caches[0] == KXFER_CACHE_CACHED,
-	       "options: default backing is the device's, mapping cached");
-
-	tap_ok(!parse(&o, "--backing", "dma,vmalloc,pages,dma") &&
-	       o.nbackings == 3 && o.backings[0] == KXFER_BACKING_DMA &&
-	       o.backings[1] == KXFER_BACKING_VMALLOC &&
-	       o.backings[2] == KXFER_BACKING_PAGES,
+	       o.cache == KX_CACHE_HOT,
+	       "options: default backing is the device's, cache hot");
+	tap_ok(!parse(&o, "--backing",
+		      "dma-noncoherent,shmem,vmalloc,dma-wc,shmem") &&
+	       o.nbackings == 4 &&
+	       o.backings[0] == KXFER_BACKING_DMA_NONCOHERENT &&
+	       o.backings[1] == KXFER_BACKING_SHMEM &&
+	       o.backings[2] == KXFER_BACKING_VMALLOC &&
+	       o.backings[3] == KXFER_BACKING_DMA_WC,
 	       "options: --backing list keeps order, drops duplicates");
-	tap_ok(!parse(&o, "--mapping", "uncached,wc") && o.ncaches == 2 &&
-	       o.caches[0] == KXFER_CACHE_UNCACHED &&
-	       o.caches[1] == KXFER_CACHE_WC,
-	       "options: --mapping list replaces the default");
-	tap_ok(!parse(&o, "--mapping", "wc") && o.ncaches == 1 &&
-	       o.caches[0] == KXFER_CACHE_WC,
-	       "options: single --mapping");
+	tap_ok(!parse(&o, "--cache", "cold") && o.cache == KX_CACHE_COLD &&
+	       !parse(&o, "--cache", "hot") && o.cache == KX_CACHE_HOT,
+	       "options: --cache hot|cold");
+	tap_ok(parse(&o, "--cache", "wc") == -1 &&
+	       parse(&o, "--cache", "uncached") == -1 &&
+	       parse(&o, "--cache", "cached,wc") == -1 &&
+	       parse(&o, "--mapping", "wc") == -1,
+	       "options: the pre-ABI-4 attribute values of --cache and --mapping are refused");
+	tap_ok(!strcmp(kx_backing_for_old_cache("wc"), "dma-wc") &&
+	       !strcmp(kx_backing_for_old_cache("uncached"), "dma") &&
+	       !kx_backing_for_old_cache("cold"),
+	       "attrs: an old attribute value names the backing to use");
 
 	tap_ok(parse(&o, "--backing", "") == -1 &&
 	       parse(&o, "--backing", "vmalloc,,pages") == -1 &&
 	       parse(&o, "--backing", "Pages") == -1 &&
-	       parse(&o, "--mapping", "writecombine") == -1 &&
-	       parse(&o, "--mapping", "cached,") == -1 &&
-	       parse(&o, "--mapping", NULL) == -1,
+	       parse(&o, "--backing", NULL) == -1,
 	       "options: empty items, wrong case, unknown names, missing value rejected");
-
-	tap_ok(kx_parse_caches("wc,bogus", v, &n, err, sizeof(err)) == -1 &&
-	       strstr(err, "'bogus'") && strstr(err, "cached, wc or uncached"),
+	tap_ok(kx_parse_backings("shmem,bogus", v, &n, err, sizeof(err)) == -1 &&
+	       strstr(err, "'bogus'") && strstr(err, "dma-noncoherent"),
 	       "attrs: error names the bad item and the valid ones");
 	tap_ok(!kx_parse_backings("pages", v, &n, err, sizeof(err)) &&
 	       n == 1 && v[0] == KXFER_BACKING_PAGES,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* CSV and JSON writers: escaping, the contract's header, valid JSON. */
 #define _GNU_SOURCE
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,10 @@ static struct kx_result sample(const char *method, uint64_t size)
 		.bytes_per_s = (double)size * 1e9 / 200,
 		.faults_per_op = -1,
 		.backing = "pages", .mapping = "n/a", .page_map = "n/a",
-		.pmd_bytes = KX_PMD_NA,
+		.pmd_bytes = KX_PMD_NA, .cache = "hot", .repeats = 3,
+		.samples = 10, .dropped = 2, .ci_low = 190, .ci_high = 210,
+		.cv = 0.02, .cpu_ns_per_byte = 0.5,
+		.counters = { NAN, NAN, 0.25, NAN, NAN },
 	};
 
 	return r;
@@ -80,13 +84,66 @@ static void fake_meta(struct kx_meta *m)
 	kx_meta_num(m, "clock_overhead_ns", "21.5");
 }
 
+/* --merge: a CSV read back writes the same bytes and valid JSON. */
+static void merge_roundtrip(const char *csv)
+{
+	char path[] = "/tmp/kxfer-bench-test-XXXXXX";
+	int fd = mkstemp(path);
+	struct kx_dataset back = { 0 };
+	char *again = NULL, err[256] = "";
+	size_t alen = 0;
+	FILE *tf = fd >= 0 ? fdopen(fd, "w") : NULL, *f;
+
+	if (tf) {
+		fputs(csv, tf);
+		fclose(tf);
+	}
+	tap_ok(tf && !kx_dataset_read_csv(&back, path, err, sizeof(err)) &&
+	       back.nrows == 4 && back.ncross == 1,
+	       "merge: reads its own CSV back %s", err);
+	f = open_memstream(&again, &alen);
+	kx_write_csv(f, &back);
+	fclose(f);
+	tap_ok(again && !strcmp(again, csv),
+	       "merge: a CSV read back writes the same bytes");
+	free(again);
+	again = NULL;
+	f = open_memstream(&again, &alen);
+	kx_write_json(f, &back);
+	fclose(f);
+	if (!tap_ok(!json_check(again) && strstr(again, "\"page_size\": 4096") &&
+		    strstr(again, "{\"pair\": \"write/mmap-write\"") &&
+		    strstr(again, "\"low\": 512, \"high\": 1024, \"agree\": \"5/5\"}"),
+		    "merge: JSON from a CSV: numbers, crossovers as objects"))
+		tap_diag("%s", again);
+	free(again);
+	kx_dataset_free(&back);
+	tf = fopen(path, "w");
+	if (tf) {
+		fputs("# a: b\nmethod,path\nx,y\n", tf);
+		fclose(tf);
+	}
+	tap_ok(kx_dataset_read_csv(&back, path, err, sizeof(err)) == -1 &&
+	       strstr(err, "header"),
+	       "merge: a CSV of another version is refused with a reason");
+	kx_dataset_free(&back);
+	remove(path);
+}
+
 void test_output(void)
 {
 	struct kx_result r[4] = { sample("write", 4096),
 				  sample("weird,\"name\"", 64),
 				  sample("mmap-fault", 2097152),
 				  sample("mmap-fault", 2097152) };
-	struct kx_meta m;
+	struct kx_meta m, m2;
+	struct kx_dataset ds;
+	struct kx_crossover cx = {
+		.copy = "write", .mmap = "mmap-write", .direction = "to_kernel",
+		.consume = "fill", .backing = "vmalloc", .page_map = "huge",
+		.cache = "hot", .found = 1, .low = 512, .high = 1024,
+		.agree = 5, .reps = 5,
+	};
 	char *buf = NULL, *line, *save = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -103,6 +160,11 @@ void test_output(void)
 	r[2].page_map = "huge";
 	r[2].pmd_bytes = 2097152;
 	r[3].page_map = "base";
+	r[3].pair = "write";
+	r[3].ratio = 1.5;
+	r[3].ratio_low = 1.25;
+	r[3].ratio_high = 1.75;
+	r[3].verdict = "mmap";
 	r[3].pmd_bytes = 0;
 
 	esc(kx_csv_field, "csv", "plain", "plain");
@@ -118,9 +180,14 @@ void test_output(void)
 
 	/* CSV document. */
 	fake_meta(&m);
+	fake_meta(&m2);
+	kx_dataset_from_results(&ds, &m2, r, 4, &cx, 1);
 	f = open_memstream(&buf, &len);
-	kx_write_csv(f, &m, r, 4);
+	kx_write_csv(f, &ds);
 	fclose(f);
+	tap_ok(strstr(buf, "# crossover: pair=write/mmap-write direction=to_kernel consume=fill backing=vmalloc low=512 high=1024 agree=5/5\n") != NULL,
+	       "csv: crossover metadata line");
+	merge_roundtrip(buf);
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '#') {
@@ -130,33 +197,36 @@ void test_output(void)
 		if (!header_ok) {
 			/* Spelled out here, not taken from the writer. */
 			header_ok = !strcmp(line,
-				"method,path,direction,size_bytes,threads,consume,work,iterations,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,stddev_ns,mad_ns,bytes_per_s_p50,backing,mapping,page_map,pmd_bytes");
+				"method,path,direction,size_bytes,threads,consume,work,iterations,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,mean_ns,stddev_ns,mad_ns,bytes_per_s_p50,backing,mapping,page_map,pmd_bytes,"
+				"cache,repeats,samples,dropped,p50_ci_low_ns,p50_ci_high_ns,cv,noisy,cpu_ns_per_byte,cycles,instructions,page_faults,dtlb_misses,llc_misses,pair,ratio,ratio_ci_low,ratio_ci_high,verdict");
 			continue;
 		}
 		rows++;
 		if (rows == 1)
 			row0_ok = !strcmp(line,
-				"write,copy,to_kernel,4096,1,touch,none,1000,100.00,200.00,250.00,300.00,310.00,400.00,210.00,20.50,10.00,20480000000,pages,n/a,n/a,n/a");
+				"write,copy,to_kernel,4096,1,touch,none,1000,100.00,200.00,250.00,300.00,310.00,400.00,210.00,20.50,10.00,20480000000,pages,n/a,n/a,n/a,"
+				"hot,3,10,2,190.00,210.00,0.0200,no,0.5000,,,0.25,,,,,,,");
 		else if (rows == 2)
 			tap_ok(!strncmp(line, "\"weird,\"\"name\"\"\",copy,", 22),
 			       "csv: odd method name quoted");
 		else if (rows == 3)
-			huge_ok = ends_with(line, ",pages,cached,huge,2097152");
+			huge_ok = strstr(line, ",pages,cached,huge,2097152,hot,") != NULL;
 		else
-			base_ok = ends_with(line, ",pages,cached,base,0");
+			base_ok = strstr(line, ",pages,cached,base,0,hot,") &&
+				  ends_with(line, ",write,1.5000,1.2500,1.7500,mmap");
 	}
-	tap_ok(meta_lines == 4, "csv: 4 metadata lines, newline in a value kept on one line");
+	tap_ok(meta_lines == 5, "csv: 4 metadata lines (a newline in a value kept on one line) and the crossover line");
 	tap_ok(header_ok, "csv: header is the contract's");
 	tap_ok(row0_ok, "csv: row fields and number format");
 	tap_ok(rows == 4, "csv: one row per result");
 	tap_ok(huge_ok && base_ok,
-	       "csv: mmap rows end with page_map and the measured pmd_bytes (bytes; 0 for base)");
+	       "csv: mmap rows: page_map, measured pmd_bytes (0 for base); pair columns last");
 	free(buf);
 
 	/* JSON document. */
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	kx_write_json(f, &m, r, 4);
+	kx_write_json(f, &ds);
 	fclose(f);
 	if (!tap_ok(!json_check(buf), "json: output is valid JSON"))
 		tap_diag("%s", buf);
@@ -167,11 +237,16 @@ void test_output(void)
 	tap_ok(strstr(buf, "\"p50_ns\": 200.00") && strstr(buf, "\"size_bytes\": 4096") &&
 	       strstr(buf, "\"bytes_per_s_p50\": 20480000000"),
 	       "json: result fields");
-	tap_ok(strstr(buf, "\"backing\": \"pages\", \"mapping\": \"n/a\", \"page_map\": \"n/a\", \"pmd_bytes\": null}") != NULL,
-	       "json: backing, mapping, page_map and pmd_bytes last; n/a pmd_bytes is null");
-	tap_ok(strstr(buf, "\"page_map\": \"huge\", \"pmd_bytes\": 2097152}") &&
-	       strstr(buf, "\"page_map\": \"base\", \"pmd_bytes\": 0}"),
+	tap_ok(strstr(buf, "\"backing\": \"pages\", \"mapping\": \"n/a\", \"page_map\": \"n/a\", \"pmd_bytes\": null, \"cache\"") != NULL,
+	       "json: backing, mapping, page_map and pmd_bytes in CSV order; n/a pmd_bytes is null");
+	tap_ok(strstr(buf, "\"page_map\": \"huge\", \"pmd_bytes\": 2097152,") &&
+	       strstr(buf, "\"page_map\": \"base\", \"pmd_bytes\": 0,"),
 	       "json: measured pmd_bytes is a number");
+	tap_ok(strstr(buf, "\"p99_ns\": 300.00") &&
+	       strstr(buf, "\"cycles\": null, \"instructions\": null, \"page_faults\": 0.25") &&
+	       strstr(buf, "\"pair\": null, \"ratio\": null") &&
+	       strstr(buf, "\"pair\": \"write\", \"ratio\": 1.5000, \"ratio_ci_low\": 1.2500, \"ratio_ci_high\": 1.7500, \"verdict\": \"mmap\"}"),
+	       "json: empty cells are null, pair columns typed");
 	free(buf);
 
 	/* Table: one combination stays plain, a sweep gets sections. */
@@ -186,14 +261,14 @@ void test_output(void)
 		t[2].mapping = "wc";
 		buf = NULL;
 		f = open_memstream(&buf, &len);
-		kx_write_table(f, &m, t, 2);
+		kx_write_table(f, &m, t, 2, NULL, 0);
 		fclose(f);
 		tap_ok(!strstr(buf, "== backing"),
 		       "table: a single backing/mapping has no sections");
 		free(buf);
 		buf = NULL;
 		f = open_memstream(&buf, &len);
-		kx_write_table(f, &m, t, 3);
+		kx_write_table(f, &m, t, 3, NULL, 0);
 		fclose(f);
 		if (!tap_ok(strstr(buf, "== backing vmalloc, mapping cached") &&
 			    strstr(buf, "== backing vmalloc, mapping wc") &&
@@ -206,10 +281,14 @@ void test_output(void)
 	/* No results still makes a valid document. */
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	kx_write_json(f, &m, r, 0);
+	kx_dataset_free(&ds);
+	fake_meta(&m2);
+	kx_dataset_from_results(&ds, &m2, r, 0, NULL, 0);
+	kx_write_json(f, &ds);
 	fclose(f);
 	tap_ok(!json_check(buf), "json: empty results is valid JSON");
 	free(buf);
+	kx_dataset_free(&ds);
 
 	tap_ok(json_check("{\"a\": [1, 2,]}") == -1 &&
 	       json_check("{\"a\": nan}") == -1 &&

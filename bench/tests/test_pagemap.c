@@ -204,6 +204,11 @@ static void smaps_parser(void)
 		"FilePmdMapped:      2048 kB\n"
 		"Shared_Hugetlb:        0 kB\n"
 		"VmFlags: rd wr sh mr mw me ms\n"
+		"7f0000400000-7f0000600000 rw-s 00000000 00:01 7      /kxfer (deleted)\n"
+		"Size:               2048 kB\n"
+		"ShmemPmdMapped:     2048 kB\n"
+		"FilePmdMapped:         0 kB\n"
+		"VmFlags: rd wr sh mr mw me ms\n"
 		"7f0000201000-7f0000202000 rw-s 00001000 00:05 99     /dev/kxfer0\n"
 		"Size:                  4 kB\n"
 		"VmFlags: rd wr sh mr mw me ms\n";
@@ -215,6 +220,8 @@ static void smaps_parser(void)
 	tap_ok(pmd_kb(text, 0x7f0000000000) == 2048 &&
 	       pmd_kb(text, 0x7f00001fffff) == 2048,
 	       "smaps: FilePmdMapped of the VMA holding the address");
+	tap_ok(pmd_kb(text, 0x7f0000400000) == 2048,
+	       "smaps: ShmemPmdMapped counts too (the shmem backing's THPs)");
 	tap_ok(pmd_kb(text, 0x55d0c0000000) == 0,
 	       "smaps: another VMA's value is not taken");
 	tap_ok(pmd_kb(text, 0x7f0000201000) == -1 &&

@@ -448,88 +448,6 @@ if [ "$dry_run" = 0 ]; then
 	done
 fi
 
-# CSV -> JSON (the contract's {"meta": {...}, "results": [...]}).  One
-# measurement run feeds both files, so they hold the same numbers;
-# kxfer-bench writes one format per run.
-csv_to_json() {
-	awk '
-	# Character by character: awks disagree on backslashes in gsub().
-	function jstr(s,    o, i, c) {
-		o = ""
-		for (i = 1; i <= length(s); i++) {
-			c = substr(s, i, 1)
-			if (c == "\\") o = o "\\\\"
-			else if (c == "\"") o = o "\\\""
-			else if (c == "\t") o = o "\\t"
-			else if (c < " " && c != "") o = o " "
-			else o = o c
-		}
-		return "\"" o "\""
-	}
-	function isnum(s) {
-		return s ~ /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$/
-	}
-	# RFC 4180 fields into f[1..n]; returns n.
-	function split_csv(line, f,    n, i, c, q, cur) {
-		n = 0; cur = ""; q = 0
-		for (i = 1; i <= length(line); i++) {
-			c = substr(line, i, 1)
-			if (q) {
-				if (c == "\"" && substr(line, i + 1, 1) == "\"") { cur = cur c; i++ }
-				else if (c == "\"") q = 0
-				else cur = cur c
-			} else if (c == "\"") q = 1
-			else if (c == ",") { f[++n] = cur; cur = "" }
-			else cur = cur c
-		}
-		f[++n] = cur
-		return n
-	}
-	BEGIN { nmeta = 0; nres = 0; ncol = 0 }
-	{ sub(/\r$/, "") }
-	ncol == 0 && /^#/ {
-		line = substr($0, 2); sub(/^ /, "", line)
-		p = index(line, ": ")
-		if (p > 0) { k = substr(line, 1, p - 1); v = substr(line, p + 2) }
-		else if (line ~ /:$/) { k = substr(line, 1, length(line) - 1); v = "" }
-		else next
-		meta[++nmeta] = jstr(k) ": " (isnum(v) ? v : jstr(v))
-		next
-	}
-	ncol == 0 { ncol = split_csv($0, col); next }
-	$0 == "" { next }
-	{
-		n = split_csv($0, f)
-		if (n != ncol) {
-			printf "line %d has %d fields, header has %d\n", NR, n, ncol > "/dev/stderr"
-			bad = 1; exit 1
-		}
-		o = ""
-		for (i = 1; i <= n; i++) {
-			c = col[i]
-			if (c == "method" || c == "path" || c == "direction" || c == "consume" || c == "work" ||
-			    c == "backing" || c == "mapping" || c == "page_map")
-				v = jstr(f[i])
-			else if (isnum(f[i]))
-				v = f[i]
-			else
-				v = "null"	# nan/inf; pmd_bytes n/a, unknown
-			o = o (i > 1 ? ", " : "") jstr(c) ": " v
-		}
-		res[++nres] = "{" o "}"
-	}
-	END {
-		if (bad) exit 1
-		if (ncol == 0) { print "no CSV header found" > "/dev/stderr"; exit 1 }
-		printf "{\n  \"meta\": {"
-		for (i = 1; i <= nmeta; i++) printf "%s%s", (i > 1 ? ",\n    " : "\n    "), meta[i]
-		printf "\n  },\n  \"results\": ["
-		for (i = 1; i <= nres; i++) printf "%s%s", (i > 1 ? ",\n    " : "\n    "), res[i]
-		printf "%s]\n}\n", (nres ? "\n  " : "")
-	}' "$1" >"$2.tmp" || { rm -f "$2.tmp"; return 1; }
-	mv "$2.tmp" "$2"
-}
-
 # meta.txt: what the CSV metadata cannot know (board, build, how it ran).
 cpu_model() {
 	m=$(sed -n 's/^model name[[:space:]]*: //p; s/^Hardware[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -555,12 +473,12 @@ case $gov in
   For stable results: for g in /sys/devices/system/cpu/cpufreq/policy*/scaling_governor; do echo performance > \$g; done" ;;
 esac
 
-bench_cmd="$bench --device /dev/kxfer0 --methods all --format csv --output $dir/bench.csv"
+bench_cmd="$bench --device /dev/kxfer0 --methods all --progress --output-dir $dir"
 [ $# -eq 0 ] || bench_cmd="$bench_cmd $*"
 
 if [ "$dry_run" = 1 ]; then
 	say "would run: $bench_cmd"
-	say "would write: $dir/bench.json (from bench.csv), $dir/meta.txt, $dir/dmesg.txt"
+	say "would write: $dir/bench.csv and $dir/bench.json (kxfer-bench), $dir/meta.txt, $dir/dmesg.txt"
 	say "would run: rmmod kxfer"
 	trap - EXIT INT TERM HUP
 	[ "$problems" -eq 0 ] || { say "dry run: $problems problem(s) above would stop the real run"; exit 1; }
@@ -583,7 +501,7 @@ fi
 	say "module_params: $params"
 	say "bench_version: $bench_version"
 	say "bench_command: $bench_cmd"
-	say "bench_json: converted from bench.csv by run-on-board.sh (same run)"
+	say "bench_json: written by kxfer-bench with bench.csv (same run)"
 	sed 's/^/build_/' "$here/BUILD-INFO.txt"
 } >"$dir/meta.txt"
 
@@ -594,8 +512,8 @@ say "running: $bench_cmd"
 # the bench and unload the module now, not after the whole sweep.  Its pid
 # and exit status come back through files.
 (
-	"$bench" --device /dev/kxfer0 --methods all --format csv \
-		--output "$dir/bench.csv" "$@" 2>&1 &
+	"$bench" --device /dev/kxfer0 --methods all --progress \
+		--output-dir "$dir" "$@" 2>&1 &
 	echo $! >"$dir/.bench-pid"
 	wait $!
 	echo $? >"$dir/.bench-rc"
@@ -614,9 +532,8 @@ if grep -E -q 'WARNING|BUG|Oops|usercopy|Call Trace' "$dir/dmesg.txt"; then
 fi
 
 [ "$bench_rc" = 0 ] || die "kxfer-bench failed (exit $bench_rc); see $dir/bench.log"
-[ -s "$dir/bench.csv" ] || die "kxfer-bench wrote no $dir/bench.csv"
-csv_to_json "$dir/bench.csv" "$dir/bench.json" ||
-	die "cannot convert $dir/bench.csv to JSON (malformed CSV?)"
+[ -s "$dir/bench.csv" ] && [ -s "$dir/bench.json" ] ||
+	die "kxfer-bench wrote no $dir/bench.csv and $dir/bench.json"
 if [ "$kernel_warned" = 1 ]; then
 	status="finished with kernel warnings (see dmesg.txt)"
 else

@@ -10,24 +10,34 @@
 #
 # Steps (TAP version 13 on stdout, one test each):
 #   load kxfer.ko (buf_size=KXFER_BUF_SIZE), check /dev/kxfer0,
-#   kxfer-bench over the default sweep and all methods -> bench.csv,
+#   kxfer-bench runs, each --repeat KXFER_REPEAT with its own folder under
+#   logs/ (bench.csv + bench.json, written by kxfer-bench itself):
+#     main      the default sweep, all methods, --consume fill (producers
+#               store every byte, consumers read every byte): the headline
+#     copy      the copy/mmap pairs with --consume copy (the data lives in
+#               a separate user buffer: mapping saves only one copy)
+#     touch     the pairs with --consume touch (an upper bound)
+#     pagemap   the mmap methods with huge (PMD) and base page mappings of
+#               the shmem backing
 #   check the CSV, fio cross-check -> fio/, hyperfine comparison ->
-#   hyperfine/, a second kxfer-bench run of the mmap methods with huge
-#   (PMD) and base page mappings of a pages buffer of one huge page,
-#   merged into bench.csv (its own CSV: logs/bench-pagemap.csv), unload
-#   the module; meta.txt describes the run.
+#   hyperfine/, `kxfer-bench --merge` of the runs -> bench.csv and
+#   bench.json, unload the module; meta.txt describes the run.
 #
 # Settings (environment, or suite.conf next to this script written by
 # scripts/bench-run.sh):
-#   KXFER_BENCH_ARGS      extra kxfer-bench arguments (default
-#                         "--min-time 0.05")
+#   KXFER_BENCH_ARGS      extra kxfer-bench arguments of every run
+#                         (default "--min-time 0.01 --sizes 64:16M"; the
+#                         page-map run's --sizes come after and win)
+#   KXFER_REPEAT          --repeat of every run (default 5)
+#   KXFER_RANGE_SIZES     --sizes of the copy and touch runs (default
+#                         64:4M), "" = skip those runs
 #   KXFER_BUF_SIZE        module buf_size in bytes (default 64 MiB)
 #   KXFER_FIO_SIZES       fio block sizes (default "4K 64K 1M"), "" = skip
 #   KXFER_FIO_RUNTIME     seconds per fio job (default 2)
 #   KXFER_HYPERFINE_SIZES hyperfine block sizes (default "4K 64K 1M"),
 #                         "" = skip
 #   KXFER_HYPERFINE_RUNS  runs per command (default 10)
-#   KXFER_PAGEMAP_MIN_TIME --min-time of the page-map run (default 0.02),
+#   KXFER_PAGEMAP_MIN_TIME --min-time of the page-map run (default 0.01),
 #                         "" = skip it
 #   KXFER_INSMOD          0 = the module is already loaded (boards)
 # POSIX sh: busybox is enough.  No `set -e`: a failing step is reported as
@@ -38,13 +48,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=/dev/null # written by scripts/bench-run.sh
 [ -f "$here/suite.conf" ] && . "$here/suite.conf"
 
-: "${KXFER_BENCH_ARGS=--min-time 0.05}"
+: "${KXFER_BENCH_ARGS=--min-time 0.01 --sizes 64:16M}"
+: "${KXFER_REPEAT=5}"
+: "${KXFER_RANGE_SIZES=64:4M}"
 : "${KXFER_BUF_SIZE=67108864}"
 : "${KXFER_FIO_SIZES=4K 64K 1M}"
 : "${KXFER_FIO_RUNTIME=2}"
 : "${KXFER_HYPERFINE_SIZES=4K 64K 1M}"
 : "${KXFER_HYPERFINE_RUNS=10}"
-: "${KXFER_PAGEMAP_MIN_TIME=0.02}"
+: "${KXFER_PAGEMAP_MIN_TIME=0.01}"
 : "${KXFER_INSMOD=1}"
 
 dev=/dev/kxfer0
@@ -119,36 +131,57 @@ else
 fi
 bufsize=$(cat /sys/class/kxfer/kxfer0/buf_size 2>/dev/null || echo unknown)
 
-# ---- kxfer-bench -------------------------------------------------------------
+# ---- kxfer-bench ---------------------------------------------------------------
 bench=$here/kxfer-bench
-# shellcheck disable=SC2086 # the arguments are meant to be split
-set -- $KXFER_BENCH_ARGS
-start=$(cut -d' ' -f1 /proc/uptime)
-if "$bench" "$@" --format csv --output bench.csv 2>logs/bench.err; then
-	ok "kxfer-bench $* --format csv"
-else
-	not_ok "kxfer-bench $* --format csv"
-	tail -n 20 logs/bench.err | diag
-fi
-end=$(cut -d' ' -f1 /proc/uptime)
-bench_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", b - a }')
-grep -v '^kxfer-bench: note:' logs/bench.err | tail -n 5 | diag
+pairs=write,mmap-write,read,mmap-read,memfd-write,memfd-mmap-write,memfd-read,memfd-mmap-read
+runs=
+secs=
 
+# bench_run NAME ARGS...: one kxfer-bench run into logs/NAME/ (bench.csv
+# and bench.json), progress lines in logs/NAME.err, its wall time noted.
+bench_run() {
+	name=$1
+	shift
+	start=$(cut -d' ' -f1 /proc/uptime)
+	# shellcheck disable=SC2086 # the arguments are meant to be split
+	if "$bench" $KXFER_BENCH_ARGS --repeat "$KXFER_REPEAT" --progress \
+		"$@" --output-dir "logs/$name" 2>"logs/$name.err"; then
+		ok "kxfer-bench $name run: $KXFER_BENCH_ARGS --repeat $KXFER_REPEAT $*"
+		runs="$runs logs/$name/bench.csv"
+	else
+		not_ok "kxfer-bench $name run: $KXFER_BENCH_ARGS --repeat $KXFER_REPEAT $*"
+		grep -v '^progress: ' "logs/$name.err" | tail -n 20 | diag
+	fi
+	end=$(cut -d' ' -f1 /proc/uptime)
+	secs="$secs $name=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", b - a }')s"
+	grep -v '^progress: \|^kxfer-bench: note:' "logs/$name.err" | tail -n 3 | diag
+}
+
+bench_run main --consume fill
+main=logs/main/bench.csv
 # The CSV must have data rows for both paths, or plots and report are empty.
-if [ -s bench.csv ] &&
-   grep -q '^[^#].*,copy,' bench.csv && grep -q '^[^#].*,mmap,' bench.csv; then
-	ok "bench.csv has copy and mmap rows ($(grep -vc '^#' bench.csv) lines)"
+if [ -s "$main" ] &&
+   grep -q '^[^#].*,copy,' "$main" && grep -q '^[^#].*,mmap,' "$main"; then
+	ok "main run has copy and mmap rows ($(grep -vc '^#' "$main") lines)"
 else
-	not_ok "bench.csv has copy and mmap rows"
+	not_ok "main run has copy and mmap rows"
 fi
 # In the QEMU guest kxfer-bench must have noticed the emulation, or the
 # report would present emulated numbers as hardware ones.
 if [ "${KXFER_GUEST:-}" = qemu-tcg ]; then
-	emu=$(sed -n 's/^# emulated: //p' bench.csv 2>/dev/null)
+	emu=$(sed -n 's/^# emulated: //p' "$main" 2>/dev/null)
 	case $emu in
 	yes*) ok "kxfer-bench labels the run emulated: $emu" ;;
 	*) not_ok "kxfer-bench labels the run emulated (got '$emu')" ;;
 	esac
+fi
+if [ -z "$KXFER_RANGE_SIZES" ]; then
+	skip "copy and touch runs" "KXFER_RANGE_SIZES is empty"
+else
+	bench_run copy --consume copy --methods "$pairs" \
+		--sizes "$KXFER_RANGE_SIZES"
+	bench_run touch --consume touch --methods "$pairs" \
+		--sizes "$KXFER_RANGE_SIZES"
 fi
 
 # ---- cross-checks ------------------------------------------------------------
@@ -178,66 +211,46 @@ fi
 
 # ---- huge (PMD) vs base page mappings -----------------------------------------
 # mmap-fault, mmap-setup (what a fresh mapping costs) and mmap-read,
-# mmap-write (a kept one) on a pages buffer of exactly one huge page, with
-# the kernel's PMD-aligned address (huge) and one page off it (base), from
-# 4K to the PMD size, where the difference is.  After fio and hyperfine,
-# which use the device's buffer as it is: this run may grow it.
+# mmap-write (a kept one) on the shmem backing (ABI 4: its huge pages get
+# PMD entries), with the kernel's PMD-aligned address (huge) and one page
+# off it (base), from 4K to the PMD size, where the difference is.  After
+# fio and hyperfine, which use the device's buffer as it is.
 pmd=$(cat /sys/kernel/mm/transparent_hugepage/hpage_pmd_size 2>/dev/null || true)
-pm_args="--backing pages --page-map huge,base --methods mmap-fault,mmap-setup,mmap-read,mmap-write --sizes 4K:$pmd"
-pm_s=
 if [ -z "$KXFER_PAGEMAP_MIN_TIME" ]; then
 	skip "page-map run" "KXFER_PAGEMAP_MIN_TIME is empty"
 elif [ -z "$pmd" ]; then
 	skip "page-map run" "no transparent huge pages (no hpage_pmd_size)"
-elif [ ! -s bench.csv ]; then
-	skip "page-map run" "no bench.csv to merge it into"
 else
-	# The sizes must fit the device buffer (32M PMD with 16K pages).
-	case $bufsize in
-	*[!0-9]* | '') ;;
-	*) [ "$pmd" -le "$bufsize" ] || pm_args="$pm_args --buf-size $pmd" ;;
-	esac
-	pm_args="$pm_args --min-time $KXFER_PAGEMAP_MIN_TIME"
-	start=$(cut -d' ' -f1 /proc/uptime)
-	# shellcheck disable=SC2086 # the arguments are meant to be split
-	if "$bench" $pm_args --format csv --output logs/bench-pagemap.csv \
-		2>logs/bench-pagemap.err; then
-		ok "kxfer-bench $pm_args --format csv"
-	else
-		not_ok "kxfer-bench $pm_args --format csv"
-		tail -n 20 logs/bench-pagemap.err | diag
-	fi
-	end=$(cut -d' ' -f1 /proc/uptime)
-	pm_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", b - a }')
+	bench_run pagemap --backing shmem --page-map huge,base --consume fill \
+		--methods mmap-fault,mmap-setup,mmap-read,mmap-write \
+		--sizes "4K:$pmd" --min-time "$KXFER_PAGEMAP_MIN_TIME"
 	# Honest rows: huge really is one PMD at the PMD size, base never.
-	bad=$(awk -F, -v pmd="$pmd" '!/^#/ && !/^method,/ {
+	bad=$(awk -F, -v pmd="$pmd" '/^#/ { next }
+	!hdr { for (i = 1; i <= NF; i++) c[$i] = i; hdr = 1; next }
+	{
 		rows++
-		want = ($4 == pmd && $21 == "huge") ? pmd : 0
-		if ($22 != want) print $1 " " $4 " " $21 ": pmd_bytes " $22 ", want " want
-	} END { if (!rows) print "no rows" }' logs/bench-pagemap.csv 2>&1)
+		s = $c["size_bytes"]; pm = $c["page_map"]; pb = $c["pmd_bytes"]
+		want = (s == pmd && pm == "huge") ? pmd : 0
+		if (pb != want) print $c["method"] " " s " " pm ": pmd_bytes " pb ", want " want
+	} END { if (!rows) print "no rows" }' logs/pagemap/bench.csv 2>&1)
 	if [ -z "$bad" ]; then
 		ok "page-map rows: pmd_bytes $pmd for huge at $pmd, 0 elsewhere and for base"
 	else
 		not_ok "page-map rows: pmd_bytes $pmd for huge at $pmd, 0 elsewhere and for base"
 		echo "$bad" | head -n 10 | diag
 	fi
-	# Same columns, so the rows go into bench.csv after the main run's;
-	# a metadata line says where they came from.
-	main_hdr=$(grep -v '^#' bench.csv | head -n 1)
-	pm_hdr=$(grep -v '^#' logs/bench-pagemap.csv 2>/dev/null | head -n 1)
-	if [ -n "$pm_hdr" ] && [ "$main_hdr" = "$pm_hdr" ] &&
-	   awk -v note="rows with backing pages and page_map huge/base from a second kxfer-bench run ($pm_args); its own metadata: logs/bench-pagemap.csv" '
-		FNR == 1 { file++; header = 0 }
-		/^#/ { if (file == 1 && !header) print; next }
-		!header { header = 1; if (file == 1) { print "# merged_runs: " note; print }; next }
-		{ print }
-	   ' bench.csv logs/bench-pagemap.csv >bench.csv.tmp &&
-	   mv bench.csv.tmp bench.csv; then
-		ok "page-map rows merged into bench.csv ($(grep -vc '^#' logs/bench-pagemap.csv) lines)"
-	else
-		rm -f bench.csv.tmp
-		not_ok "page-map rows merged into bench.csv (same header: '$main_hdr' vs '$pm_hdr')"
-	fi
+fi
+
+# ---- one bench.csv and bench.json -------------------------------------------
+# kxfer-bench merges its own runs (rows and crossovers of all, metadata of
+# the main run, a merged_runs line naming them); each run's own files stay
+# under logs/.
+# shellcheck disable=SC2086 # the list of files is meant to be split
+if [ -n "$runs" ] && "$bench" --merge $runs --output-dir . 2>logs/merge.err; then
+	ok "kxfer-bench --merge:$runs -> bench.csv, bench.json ($(grep -vc '^#' bench.csv) lines)"
+else
+	not_ok "kxfer-bench --merge:$runs -> bench.csv, bench.json"
+	diag <logs/merge.err
 fi
 
 # ---- meta.txt ----------------------------------------------------------------
@@ -251,9 +264,9 @@ fi
 	echo "kernel command line: $(cat /proc/cmdline)"
 	echo "module buf_size: $bufsize"
 	echo "kxfer-bench: $("$bench" --version 2>&1 | head -n1)"
-	echo "kxfer-bench arguments: $KXFER_BENCH_ARGS --format csv"
-	echo "kxfer-bench wall time: ${bench_s}s (guest clock)"
-	[ -n "$pm_s" ] && echo "kxfer-bench page-map run: $pm_args --format csv, ${pm_s}s (guest clock), merged into bench.csv"
+	echo "kxfer-bench arguments of every run: $KXFER_BENCH_ARGS --repeat $KXFER_REPEAT --progress (the runs' own: logs/*/bench.csv metadata 'command')"
+	echo "kxfer-bench runs merged into bench.csv and bench.json:$runs"
+	echo "kxfer-bench wall time per run (guest clock):$secs"
 	[ -x "$here/tools/fio" ] && echo "fio: $("$here/tools/fio" --version 2>&1)"
 	[ -x "$here/tools/hyperfine" ] &&
 		echo "hyperfine: $(sh "$here/tools/hyperfine" --version 2>&1)"
