@@ -16,18 +16,26 @@
  *   kxfer_srcu (SRCU)       mmap() and the fault handler, which run under
  *                           mmap_lock and so may never take buf_sem (that
  *                           would order mmap_lock before buf_sem, the
- *                           reverse of a read() that faults).  They wait
- *                           for kd->resizing outside their SRCU section;
- *                           RESIZE never takes mmap_lock, so that wait
- *                           cannot close a cycle.
+ *                           reverse of a read() that faults).
+ *   kd->resizing            not a lock, so lockdep does not see it; kept
+ *                           out of every lock order instead: mmap() never
+ *                           waits for it (a dma* or shmem mmap() fails with
+ *                           EAGAIN, vmalloc and pages need not wait), and
+ *                           a fault waits for it outside its SRCU section
+ *                           after dropping the mmap (or VMA) lock and
+ *                           returns VM_FAULT_RETRY.  Only a fault the core
+ *                           does not let retry waits holding the mmap lock
+ *                           for read, bounded by one RESIZE, which never
+ *                           takes an mmap lock (kxfer_fault_wait()).
  *
  * Buffer lifetime: kd->buf is published with rcu_assign_pointer() under
  * buf_sem (write).  A buffer is reference counted (struct kxfer_buf.ref):
  * the device holds one reference to its current buffer, and each dma* VMA
  * one to the buffer it maps.  RESIZE to a new buffer first freezes the
- * mappings: it sets kd->resizing (faults and mmap() now wait), waits for
- * every SRCU reader that may not have seen it (synchronize_srcu()), and
- * zaps every page table entry of the device's mappings
+ * mappings: it sets kd->resizing (faults now wait, dma* and shmem mmap()
+ * fail with EAGAIN), waits for every SRCU reader that may not have seen
+ * it (synchronize_srcu()), and zaps every page table entry of the
+ * device's mappings
  * (unmap_mapping_range() on kd->inode's address space; a shmem buffer's
  * file is truncated to zero).  Only then does it copy, so no store
  * through a mapping can land in the old buffer after the copy.  It
@@ -151,15 +159,17 @@ static inline void kxfer_count(struct kxfer_dev *kd, unsigned int path,
 /* kxfer_buf.c */
 const char *kxfer_backing_name(u32 backing);
 int kxfer_backing_parse(const char *name);
+bool kxfer_backing_usable(u32 backing);
 u64 kxfer_backing_max_size(u32 backing);
 struct kxfer_buf *kxfer_buf_alloc(struct kxfer_dev *kd, u64 size,
 				  u32 backing);
 struct kxfer_buf *kxfer_buf_reshape(struct kxfer_buf *old, u64 size);
 void kxfer_buf_put(struct kxfer_buf *buf);
-void kxfer_buf_revoke(struct kxfer_buf *buf);
+int kxfer_buf_revoke(struct kxfer_buf *buf);
 u32 kxfer_buf_huge_size(const struct kxfer_buf *buf);
 int kxfer_buf_sync(struct kxfer_buf *buf, u64 offset, u64 len,
-		   enum dma_data_direction dir, bool for_cpu);
+		   enum dma_data_direction to_device,
+		   enum dma_data_direction for_cpu);
 int kxfer_dma_coherent(struct device *dev);
 
 /* kxfer_shmem.c */
@@ -168,7 +178,7 @@ void kxfer_shmem_exit(void);
 bool kxfer_shmem_huge(void);
 int kxfer_shmem_alloc(struct kxfer_buf *buf);
 void kxfer_shmem_free(struct kxfer_buf *buf);
-void kxfer_shmem_revoke(struct kxfer_buf *buf);
+int kxfer_shmem_revoke(struct kxfer_buf *buf);
 int kxfer_shmem_resize(struct kxfer_buf *old, struct kxfer_buf *nbuf);
 
 /* kxfer_resize.c */

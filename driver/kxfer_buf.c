@@ -6,6 +6,7 @@
  * nothing is bounced (swiotlb) and no cache maintenance is played on
  * memory the DMA API does not own.
  */
+#include <linux/cc_platform.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/minmax.h>
@@ -55,8 +56,27 @@ int kxfer_backing_parse(const char *name)
 	return i < 0 ? -EINVAL : i;
 }
 
+/*
+ * Whether the kernel can give user space a correct mapping of @backing.
+ * In a guest with encrypted memory (SEV, TDX) dma_alloc_pages() may
+ * return memory it decrypted for the device (force_dma_unencrypted()),
+ * but dma_mmap_pages() maps it with the VMA's protection, which is not
+ * pgprot_decrypted(): user space would see ciphertext.  The other dma*
+ * allocators' mmap helpers decrypt; the page backings are never shared.
+ */
+bool kxfer_backing_usable(u32 backing)
+{
+	if (backing == KXFER_BACKING_DMA_NONCOHERENT)
+		return !cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT);
+	return backing < ARRAY_SIZE(kxfer_backing_names);
+}
+
+/* 0: the backing is unknown or unusable on this machine. */
 u64 kxfer_backing_max_size(u32 backing)
 {
+	if (!kxfer_backing_usable(backing))
+		return 0;
+
 	switch (backing) {
 	case KXFER_BACKING_PAGES:
 		/* One block of the page allocator. */
@@ -228,12 +248,14 @@ void kxfer_buf_put(struct kxfer_buf *buf)
 /*
  * The device lets go of @buf for good (RESIZE to another buffer, device
  * removal): mappings that do not go through kd->inode's address space
- * are revoked here.  Only shmem has such mappings.
+ * are revoked here.  Only shmem has such mappings.  On failure they are
+ * not revoked and @buf is unchanged.
  */
-void kxfer_buf_revoke(struct kxfer_buf *buf)
+int kxfer_buf_revoke(struct kxfer_buf *buf)
 {
 	if (buf->backing == KXFER_BACKING_SHMEM)
-		kxfer_shmem_revoke(buf);
+		return kxfer_shmem_revoke(buf);
+	return 0;
 }
 
 /* Bytes one PMD entry of an aligned user mapping covers; 0: none can. */
@@ -267,13 +289,15 @@ int kxfer_dma_coherent(struct device *dev)
 
 /*
  * One ownership transfer of [offset, offset + len), already checked
- * against the size: dma_sync_single_for_device(), then, @for_cpu,
- * dma_sync_single_for_cpu() in the same direction.  Only dma-noncoherent
- * memory has an owner to hand over; the other backings need nothing.
- * The caller holds buf_sem.  Returns -EINTR on a fatal signal.
+ * against the size: dma_sync_single_for_device(@to_device), then, unless
+ * @for_cpu is DMA_NONE, dma_sync_single_for_cpu(@for_cpu).  Only
+ * dma-noncoherent memory has an owner to hand over; the other backings
+ * need nothing.  The caller holds buf_sem.  Returns -EINTR on a fatal
+ * signal.
  */
 int kxfer_buf_sync(struct kxfer_buf *buf, u64 offset, u64 len,
-		   enum dma_data_direction dir, bool for_cpu)
+		   enum dma_data_direction to_device,
+		   enum dma_data_direction for_cpu)
 {
 	struct device *dev = &buf->kd->dev;
 	u64 end = offset + len;
@@ -285,10 +309,10 @@ int kxfer_buf_sync(struct kxfer_buf *buf, u64 offset, u64 len,
 		size_t n = min_t(u64, end - offset, KXFER_CHUNK);
 
 		dma_sync_single_range_for_device(dev, buf->dma, offset, n,
-						 dir);
-		if (for_cpu)
+						 to_device);
+		if (for_cpu != DMA_NONE)
 			dma_sync_single_range_for_cpu(dev, buf->dma, offset, n,
-						      dir);
+						      for_cpu);
 		offset += n;
 		if (fatal_signal_pending(current))
 			return -EINTR;

@@ -48,12 +48,18 @@ static long kxfer_ioctl_info(struct kxfer_dev *kd, void __user *argp)
  * and hands it over.  FETCH: the kernel prepares that range for user space
  * to read through the mapping.  No byte is copied either way; what remains
  * is the same kernel-side work the copy path does, plus the ownership
- * transfers of a dma-noncoherent buffer (see <linux/kxfer.h>).
+ * transfers of a dma-noncoherent buffer (see <linux/kxfer.h>).  Every
+ * write-back is DMA_TO_DEVICE, which only cleans: on some architectures
+ * (arm32) for_device(DMA_FROM_DEVICE) invalidates, and would discard the
+ * kernel's fill or a store of user space.  The invalidate of FETCH is
+ * left out on a read-only file: it may discard a store that a writer
+ * makes through its own mapping between the clean and the invalidate.
  */
-static long kxfer_ioctl_xfer(struct kxfer_file *kf, void __user *argp,
-			     bool fetch)
+static long kxfer_ioctl_xfer(struct file *file, void __user *argp, bool fetch)
 {
+	struct kxfer_file *kf = file->private_data;
 	struct kxfer_dev *kd = kf->kd;
+	enum dma_data_direction for_cpu = DMA_NONE;
 	u32 crc = kxfer_work_csum_init(kf);
 	struct kxfer_buf *buf;
 	struct kxfer_xfer x;
@@ -76,7 +82,7 @@ static long kxfer_ioctl_xfer(struct kxfer_file *kf, void __user *argp,
 
 	if (!fetch) {
 		ret = kxfer_buf_sync(buf, x.offset, x.length, DMA_TO_DEVICE,
-				     false);
+				     DMA_NONE);
 		if (ret)
 			goto unlock;
 	}
@@ -97,9 +103,12 @@ static long kxfer_ioctl_xfer(struct kxfer_file *kf, void __user *argp,
 	}
 	x.csum = crc;
 
-	if (fetch)
-		ret = kxfer_buf_sync(buf, x.offset, x.length, DMA_FROM_DEVICE,
-				     true);
+	if (fetch) {
+		if (file->f_mode & FMODE_WRITE)
+			for_cpu = DMA_FROM_DEVICE;
+		ret = kxfer_buf_sync(buf, x.offset, x.length, DMA_TO_DEVICE,
+				     for_cpu);
+	}
 
 unlock:
 	up_read(&kd->buf_sem);
@@ -152,9 +161,19 @@ static const enum dma_data_direction kxfer_sync_dir[] = {
 	[KXFER_SYNC_FROM_DEVICE]	= DMA_FROM_DEVICE,
 };
 
-static long kxfer_ioctl_sync(struct kxfer_dev *kd, void __user *argp,
+/*
+ * SYNC_FOR_DEVICE: for_device(direction).  SYNC_FOR_CPU: a write-back
+ * (for_device(DMA_TO_DEVICE), see kxfer_ioctl_xfer()) then
+ * for_cpu(direction).  for_cpu in any other direction than TO_DEVICE may
+ * invalidate, discarding what a writer stores meanwhile through its own
+ * mapping: a read-only file may not do that.
+ */
+static long kxfer_ioctl_sync(struct file *file, void __user *argp,
 			     bool for_cpu)
 {
+	struct kxfer_file *kf = file->private_data;
+	struct kxfer_dev *kd = kf->kd;
+	enum dma_data_direction to_device, cpu_dir = DMA_NONE;
 	struct kxfer_sync req;
 	struct kxfer_buf *buf;
 	long ret;
@@ -163,6 +182,14 @@ static long kxfer_ioctl_sync(struct kxfer_dev *kd, void __user *argp,
 		return -EFAULT;
 	if (req.flags || req.direction >= ARRAY_SIZE(kxfer_sync_dir))
 		return -EINVAL;
+	to_device = kxfer_sync_dir[req.direction];
+	if (for_cpu) {
+		if (to_device != DMA_TO_DEVICE &&
+		    !(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		cpu_dir = to_device;
+		to_device = DMA_TO_DEVICE;
+	}
 
 	ret = down_read_killable(&kd->buf_sem);
 	if (ret)
@@ -171,8 +198,8 @@ static long kxfer_ioctl_sync(struct kxfer_dev *kd, void __user *argp,
 	if (req.offset > buf->size || req.length > buf->size - req.offset)
 		ret = -EINVAL;
 	else
-		ret = kxfer_buf_sync(buf, req.offset, req.length,
-				     kxfer_sync_dir[req.direction], for_cpu);
+		ret = kxfer_buf_sync(buf, req.offset, req.length, to_device,
+				     cpu_dir);
 	up_read(&kd->buf_sem);
 	return ret;
 }
@@ -208,9 +235,9 @@ long kxfer_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case KXFER_IOC_INFO:
 		return kxfer_ioctl_info(kf->kd, argp);
 	case KXFER_IOC_SUBMIT:
-		return kxfer_ioctl_xfer(kf, argp, false);
+		return kxfer_ioctl_xfer(file, argp, false);
 	case KXFER_IOC_FETCH:
-		return kxfer_ioctl_xfer(kf, argp, true);
+		return kxfer_ioctl_xfer(file, argp, true);
 	case KXFER_IOC_SET_MODE:
 		return kxfer_ioctl_set_mode(file, argp);
 	case KXFER_IOC_GET_MODE:
@@ -229,9 +256,9 @@ long kxfer_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		kxfer_stats_reset(kf->kd);
 		return 0;
 	case KXFER_IOC_SYNC_FOR_CPU:
-		return kxfer_ioctl_sync(kf->kd, argp, true);
+		return kxfer_ioctl_sync(file, argp, true);
 	case KXFER_IOC_SYNC_FOR_DEVICE:
-		return kxfer_ioctl_sync(kf->kd, argp, false);
+		return kxfer_ioctl_sync(file, argp, false);
 	default:
 		if (kxfer_stream_is_ioctl(cmd))
 			return kxfer_stream_ioctl(file, cmd, argp);

@@ -40,8 +40,11 @@ static struct class kxfer_class = {
 
 /*
  * Last put_device(): by then kxfer_dev_destroy() released the buffer and
- * the inode, so a release deferred past module unload (a sysfs reader,
- * CONFIG_DEBUG_KOBJECT_RELEASE) frees only memory.
+ * the inode, so this frees only memory.  It is module text: like every
+ * module's device release, it must run before the module is gone, which
+ * device_del() and the sysfs readers it waits for ensure;
+ * CONFIG_DEBUG_KOBJECT_RELEASE, which delays releases on purpose, can
+ * break that for any module.
  */
 static void kxfer_dev_release(struct device *dev)
 {
@@ -62,6 +65,11 @@ static void kxfer_dev_put_resources(struct kxfer_dev *kd)
 	struct kxfer_buf *buf = rcu_dereference_protected(kd->buf, true);
 
 	if (buf) {
+		/*
+		 * Should truncating a shmem file fail, a process that still
+		 * maps it keeps its pages until munmap(); they are no
+		 * longer the device's, and nothing is freed under them.
+		 */
 		kxfer_buf_revoke(buf);
 		kxfer_buf_put(buf);
 		RCU_INIT_POINTER(kd->buf, NULL);
@@ -171,6 +179,11 @@ static int kxfer_check_params(void)
 		return ret;
 	}
 	kxfer_backing = ret;
+	if (!kxfer_backing_usable(kxfer_backing)) {
+		pr_err("backing=%s cannot be mapped correctly in a guest with encrypted memory (SEV, TDX), use dma or dma-wc\n",
+		       backing);
+		return -EINVAL;
+	}
 	if (!buf_size || buf_size > kxfer_backing_max_size(kxfer_backing)) {
 		pr_err("buf_size=%lu is out of range for backing=%s, use 1..%llu bytes\n",
 		       buf_size, backing,

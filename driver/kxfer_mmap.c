@@ -13,7 +13,8 @@
  * unmap_mapping_range() then removes it.  (Returning vmf->page instead
  * would let the core install the PTE after the section, past that zap.)
  * While RESIZE copies, faults wait, so that no store reaches the old
- * buffer after its copy.
+ * buffer after its copy; they wait without the mmap lock (VM_FAULT_RETRY)
+ * whenever the core allows it, see kxfer_fault_wait().
  *
  * shmem: the VMA becomes a mapping of the buffer's shmem file, whose own
  * vm_ops serve it (huge pages included).
@@ -25,8 +26,16 @@
  * RESIZE's zap (the core links it after ->mmap returns), and must then
  * not point at freed memory; it keeps mapping the old buffer until
  * munmap().  A zapped dma* mapping raises SIGBUS.
+ *
+ * mmap() never sleeps for a RESIZE (it holds the mmap lock for write, and
+ * a 1 GiB copy would stall every thread of the process): a vmalloc or
+ * pages mapping needs nothing from the buffer but its size (its faults
+ * look the buffer up and wait), so it is set up at once; a dma* or shmem
+ * mapping, which maps the buffer itself, fails with EAGAIN while RESIZE
+ * copies (documented in <linux/kxfer.h>).
  */
 #include <linux/dma-mapping.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/srcu.h>
@@ -38,8 +47,7 @@ DEFINE_STATIC_SRCU(kxfer_srcu);
 
 /*
  * Whether RESIZE is between freezing and thawing the mappings, read in an
- * SRCU section.  Pairs with the release in kxfer_mappings_thaw(): who sees
- * false sees the buffer published before it.
+ * SRCU section: who sees false sees the buffer published before it.
  */
 static bool kxfer_resizing(struct kxfer_dev *kd)
 {
@@ -108,7 +116,7 @@ static vm_fault_t kxfer_fault_srcu(struct kxfer_dev *kd, struct vm_fault *vmf)
 	if (buf->backing != KXFER_BACKING_VMALLOC &&
 	    buf->backing != KXFER_BACKING_PAGES)
 		return VM_FAULT_SIGBUS;
-	if (vmf->pgoff >= buf->size >> PAGE_SHIFT)
+	if (vmf->pgoff >= READ_ONCE(buf->size) >> PAGE_SHIFT)
 		return VM_FAULT_SIGBUS;
 
 	if (buf->backing == KXFER_BACKING_VMALLOC)
@@ -126,21 +134,52 @@ static vm_fault_t kxfer_fault_srcu(struct kxfer_dev *kd, struct vm_fault *vmf)
 	return err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 }
 
+/*
+ * RESIZE is copying: wait for it, as filemap faults wait for a locked
+ * folio (__folio_lock_or_retry()).  Where the core allows a retry, the
+ * fault lock is dropped first and VM_FAULT_RETRY returned, so that no
+ * thread waits holding the mmap lock for a whole copy; the file (which
+ * holds the device) is pinned over the wait, as the VMA may go once the
+ * lock is dropped.  With FAULT_FLAG_RETRY_NOWAIT the lock must be kept:
+ * VM_FAULT_RETRY at once.  Otherwise (a retried fault, or a caller that
+ * cannot drop the lock) the wait holds it: it is bounded by one RESIZE,
+ * which holds no lock a fault holds and never takes an mmap lock
+ * (kxfer_mappings_freeze() zaps with unmap_mapping_range()).  0: look
+ * again; a fatal signal that cannot be returned as a retry is SIGBUS, so
+ * that a kernel uaccess fails instead of faulting again and again.
+ */
+static vm_fault_t kxfer_fault_wait(struct kxfer_dev *kd, struct vm_fault *vmf)
+{
+	struct file *file;
+
+	if (fault_flag_allow_retry_first(vmf->flags)) {
+		if (vmf->flags & FAULT_FLAG_RETRY_NOWAIT)
+			return VM_FAULT_RETRY;
+		file = get_file(vmf->vma->vm_file);
+		kxfer_release_fault_lock(vmf);
+		kxfer_wait_resize(kd);
+		fput(file);
+		return VM_FAULT_RETRY;
+	}
+	return kxfer_wait_resize(kd) ? VM_FAULT_SIGBUS : 0;
+}
+
 static vm_fault_t kxfer_vm_fault(struct vm_fault *vmf)
 {
 	struct kxfer_dev *kd = vmf->vma->vm_private_data;
 	vm_fault_t ret;
 	int idx;
 
-	do {
-		/* A dying task's fault returns; the access is not retried. */
-		if (kxfer_wait_resize(kd))
-			return VM_FAULT_NOPAGE;
+	for (;;) {
 		idx = srcu_read_lock(&kxfer_srcu);
 		ret = kxfer_fault_srcu(kd, vmf);
 		srcu_read_unlock(&kxfer_srcu, idx);
-	} while (!ret);
-	return ret;
+		if (ret)
+			return ret;
+		ret = kxfer_fault_wait(kd, vmf);
+		if (ret)
+			return ret;
+	}
 }
 
 static const struct vm_operations_struct kxfer_vm_ops = {
@@ -203,21 +242,25 @@ static int kxfer_mmap_dma(struct kxfer_buf *buf, struct vm_area_struct *vma)
 	return 0;
 }
 
-/* In an SRCU read section; -EAGAIN: RESIZE is copying, wait and retry. */
+/* In an SRCU read section. */
 static int kxfer_mmap_srcu(struct kxfer_dev *kd, struct vm_area_struct *vma)
 {
+	bool resizing = kxfer_resizing(kd);
 	struct kxfer_buf *buf;
 	unsigned long nr_pages;
 
-	if (kxfer_resizing(kd))
-		return -EAGAIN;
 	/* One look at the buffer: size and backing from the same one. */
 	buf = srcu_dereference(kd->buf, &kxfer_srcu);
-	nr_pages = buf->size >> PAGE_SHIFT;
+	nr_pages = READ_ONCE(buf->size) >> PAGE_SHIFT;
 
 	if (vma->vm_pgoff >= nr_pages ||
 	    vma_pages(vma) > nr_pages - vma->vm_pgoff)
 		return -EINVAL;
+
+	/* RESIZE is copying: a mapping of the buffer itself must not wait. */
+	if (resizing && buf->backing != KXFER_BACKING_VMALLOC &&
+	    buf->backing != KXFER_BACKING_PAGES)
+		return -EAGAIN;
 
 	switch (buf->backing) {
 	case KXFER_BACKING_SHMEM:
@@ -258,14 +301,9 @@ int kxfer_mmap(struct file *file, struct vm_area_struct *vma)
 	/* The window is fixed: mremap() may move it but not grow it. */
 	kxfer_vm_flags_set(vma, VM_DONTEXPAND);
 
-	do {
-		ret = kxfer_wait_resize(kd);
-		if (ret)
-			return ret;
-		idx = srcu_read_lock(&kxfer_srcu);
-		ret = kxfer_mmap_srcu(kd, vma);
-		srcu_read_unlock(&kxfer_srcu, idx);
-	} while (ret == -EAGAIN);
+	idx = srcu_read_lock(&kxfer_srcu);
+	ret = kxfer_mmap_srcu(kd, vma);
+	srcu_read_unlock(&kxfer_srcu, idx);
 	if (!ret)
 		kxfer_count(kd, KXFER_PATH_MMAP, vma->vm_end - vma->vm_start);
 	return ret;

@@ -47,7 +47,8 @@ static int kxfer_resize_in_place(struct kxfer_dev *kd, struct kxfer_buf *old,
  * so that no store through them is lost (see "Buffer lifetime" in
  * kxfer.h).  A shmem buffer's file is truncated first, so its own
  * mappings stop too; the kernel's view still holds the pages, but the
- * copy can then no longer be abandoned.
+ * copy can then no longer be abandoned.  If the truncation fails, the
+ * old buffer stays published, whole.
  */
 static int kxfer_resize_copy(struct kxfer_dev *kd, struct kxfer_buf *old,
 			     struct kxfer_buf *nbuf)
@@ -56,12 +57,14 @@ static int kxfer_resize_copy(struct kxfer_dev *kd, struct kxfer_buf *old,
 	int ret;
 
 	kxfer_mappings_freeze(kd);
-	if (revoke_file)
-		kxfer_buf_revoke(old);
+	ret = kxfer_buf_revoke(old);
+	if (ret)
+		goto thaw;
 	ret = kxfer_copy(nbuf->vaddr, old->vaddr, min(nbuf->size, old->size),
 			 !revoke_file);
 	if (!ret)
 		rcu_assign_pointer(kd->buf, nbuf);
+thaw:
 	kxfer_mappings_thaw(kd);
 	return ret;
 }

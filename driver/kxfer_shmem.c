@@ -25,6 +25,7 @@
 #include <linux/vmalloc.h>
 
 #include "kxfer.h"
+#include "kxfer_compat.h"
 
 static struct vfsmount *kxfer_shm_mnt;
 
@@ -34,17 +35,23 @@ int kxfer_shmem_init(void)
 	struct file_system_type *type;
 	struct vfsmount *mnt;
 
-	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+	/*
+	 * Where the CPU cannot map huge pages, or the page cache cannot hold
+	 * a PMD-sized folio (64 KiB pages on arm64), the buffers live on
+	 * shm_mnt and INFO.huge_size says 0.
+	 */
+	if (!kxfer_shmem_pmd_thp())
 		return 0;
 
-	/* tmpfs is built in: the type reference pins no module. */
+	/*
+	 * get_fs_type() takes a reference on the type's module, which
+	 * put_filesystem() would drop; it is not exported to modules, and
+	 * for tmpfs, which is always built in, the reference is
+	 * module_put(NULL), a no-op (as in i915_gemfs.c).
+	 */
 	type = get_fs_type("tmpfs");
 	if (!type)
 		return -ENODEV;
-	/*
-	 * tmpfs refuses huge= where the CPU cannot map huge pages: the
-	 * buffers then live on shm_mnt, and INFO.huge_size says 0.
-	 */
 	mnt = vfs_kern_mount(type, SB_KERNMOUNT, type->name, huge_opt);
 	if (IS_ERR(mnt)) {
 		pr_info("no huge tmpfs mount (%ld): shmem buffers use base pages\n",
@@ -73,10 +80,24 @@ bool kxfer_shmem_huge(void)
 	return kxfer_shm_mnt;
 }
 
-/* Like ftruncate(): the file's mappings see the new size. */
+/*
+ * Like ftruncate(): the file's mappings see the new size, pages past it
+ * are freed and raise SIGBUS.  The file is the kernel's, so this is done
+ * as the kernel (no path permission checks of the RESIZE caller, unlike
+ * vfs_truncate()); growing is still subject to the caller's
+ * RLIMIT_FSIZE (inode_newsize_ok(): EFBIG and SIGXFSZ), as ftruncate().
+ */
 static int kxfer_shmem_truncate(struct file *file, loff_t size)
 {
-	return vfs_truncate(&file->f_path, size);
+	struct dentry *dentry = file->f_path.dentry;
+	struct inode *inode = d_inode(dentry);
+	struct iattr attr = { .ia_valid = ATTR_SIZE, .ia_size = size };
+	int ret;
+
+	inode_lock(inode);
+	ret = notify_change(KXFER_NOP_IDMAP, dentry, &attr, NULL);
+	inode_unlock(inode);
+	return ret;
 }
 
 /* The first @nr pins of @buf's view, which may already be gone. */
@@ -90,6 +111,8 @@ static void kxfer_shmem_unpin(struct kxfer_buf *buf, unsigned long nr)
 		/* Written through the kernel's view: keep it at reclaim. */
 		set_page_dirty(buf->pages[nr]);
 		put_page(buf->pages[nr]);
+		/* Up to 262,144 pages, under buf_sem for write. */
+		cond_resched();
 	}
 	kvfree(buf->pages);
 	buf->pages = NULL;
@@ -182,12 +205,13 @@ void kxfer_shmem_free(struct kxfer_buf *buf)
 /*
  * The device lets go of the file: truncating it to zero frees its memory
  * now and makes every mapping user space still holds raise SIGBUS, as
- * for any other backing's revoked mapping.
+ * for any other backing's revoked mapping.  Should that fail, nothing
+ * is freed behind i_size (mappings would fault fresh zero pages instead
+ * of raising SIGBUS): the caller keeps the buffer.
  */
-void kxfer_shmem_revoke(struct kxfer_buf *buf)
+int kxfer_shmem_revoke(struct kxfer_buf *buf)
 {
-	if (kxfer_shmem_truncate(buf->shmem, 0))
-		shmem_truncate_range(file_inode(buf->shmem), 0, -1);
+	return kxfer_shmem_truncate(buf->shmem, 0);
 }
 
 /*

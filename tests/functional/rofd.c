@@ -5,10 +5,12 @@
  * for writing and fails with EBADF otherwise, leaving contents, size,
  * backing, counters and the file's mode exactly as they were: write()
  * and writev(), SUBMIT, SET_MODE with KXFER_WORK_FILL, RESIZE,
- * SYNC_FOR_DEVICE and RESET_STATS; a shared writable mapping is refused
- * by the VFS (EACCES), also through mprotect().  INFO, read(), FETCH,
- * GET_MODE, SET_MODE without fill, GET_STATS, SYNC_FOR_CPU and read-only
- * mappings work, on every backing.
+ * SYNC_FOR_DEVICE, SYNC_FOR_CPU with a direction other than TO_DEVICE
+ * (its invalidate could discard a writer's stores) and RESET_STATS; a
+ * shared writable mapping is refused by the VFS (EACCES), also through
+ * mprotect().  INFO, read(), FETCH, GET_MODE, SET_MODE without fill,
+ * GET_STATS, SYNC_FOR_CPU(TO_DEVICE) and read-only mappings work, on
+ * every backing.
  *
  * Before ABI 4 a member of a group granted read access (the documented
  * udev rule) could destroy the buffer this way.
@@ -169,6 +171,10 @@ static void mutating_ops_fail_ebadf(uint32_t backing)
 	     d <= KXFER_SYNC_FROM_DEVICE; d++)
 		EXPECT_REFUSED(rw, ro, sync_raw(ro, KXFER_IOC_SYNC_FOR_DEVICE,
 						0, len, d));
+	EXPECT_REFUSED(rw, ro, sync_raw(ro, KXFER_IOC_SYNC_FOR_CPU, 0, len,
+					KXFER_SYNC_BIDIRECTIONAL));
+	EXPECT_REFUSED(rw, ro, sync_raw(ro, KXFER_IOC_SYNC_FOR_CPU, 0, len,
+					KXFER_SYNC_FROM_DEVICE));
 	EXPECT_REFUSED(rw, ro, ioctl(ro, KXFER_IOC_RESET_STATS));
 	teardown(rw, ro);
 }
@@ -260,9 +266,8 @@ static void allowed_ops_work(uint32_t backing)
 	kx_get_stats(ro, &st);
 	EXPECT_GE(st.calls[KXFER_PATH_FETCH], 2ull);
 
-	for (uint32_t d = KXFER_SYNC_BIDIRECTIONAL;
-	     d <= KXFER_SYNC_FROM_DEVICE; d++)
-		EXPECT_OK(sync_raw(ro, KXFER_IOC_SYNC_FOR_CPU, 0, len, d));
+	EXPECT_OK(sync_raw(ro, KXFER_IOC_SYNC_FOR_CPU, 0, len,
+			   KXFER_SYNC_TO_DEVICE));
 
 	m = kx_map(ro, len, 0, PROT_READ, MAP_SHARED);
 	for (uint64_t off = 0; off < len; off += 8) {

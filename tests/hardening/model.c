@@ -419,6 +419,10 @@ int model_ioctl_mutates(unsigned int cmd, const struct hx_ptr *p,
 		/* Only a mode the driver could read can be known as fill. */
 		return !p->kernel && p->readable >= sizeof(in->mode) &&
 		       in->mode.work == KXFER_WORK_FILL;
+	case KXFER_IOC_SYNC_FOR_CPU:
+		/* contract: any direction but TO_DEVICE may invalidate. */
+		return !p->kernel && p->readable >= sizeof(in->sync) &&
+		       in->sync.direction != KXFER_SYNC_TO_DEVICE;
 	default:
 		return 0;
 	}

@@ -76,17 +76,32 @@
  *     do), so the core mm maps its transparent huge pages with one PMD
  *     entry where the mapping is aligned and covers them
  *     (kxfer_info.huge_size), and get_user_pages() users work through
- *     huge and base pages alike.
+ *     huge and base pages alike.  madvise(MADV_REMOVE) on such a mapping
+ *     punches a hole in the file: the kernel keeps its pinned pages (what
+ *     read(), write() and SUBMIT/FETCH use) while the mapping faults in
+ *     new zero pages, so the two views differ for that range until the
+ *     next RESIZE.  Do not punch holes in a kxfer mapping (there is no
+ *     sanctioned way for a driver to forbid it on a shmem file).
  * dma, dma-wc, dma-noncoherent: the DMA API's allocators for the kxfer
  *     device, mapped to user space by the DMA API (PFN maps:
  *     get_user_pages() users cannot use them).  The attribute is what the
- *     DMA API gives such memory on this machine: on a system where the
- *     device is not cache-coherent (most arm64 SoCs) dma is uncached
- *     (Normal non-cacheable) and dma-wc write-combining; where it is
- *     coherent (x86) both are ordinary write-back memory.  dma-noncoherent
+ *     DMA API gives such memory for the kxfer device on this machine, and
+ *     dma and dma-wc are the same attribute on both supported
+ *     architectures: on arm64 the kxfer device, which has no firmware
+ *     description, is never cache-coherent (dma_default_coherent is
+ *     false), and both are Normal non-cacheable (pgprot_dmacoherent() and
+ *     pgprot_writecombine() are both MT_NORMAL_NC); on x86 the device is
+ *     coherent and both are ordinary write-back memory.  They are kept
+ *     apart because other architectures and IOMMU setups do give them
+ *     different attributes (uncached vs write-combining).  dma-noncoherent
  *     is cacheable everywhere and needs explicit ownership transfers
  *     (KXFER_IOC_SYNC_*), which SUBMIT and FETCH do by themselves.  Large
  *     dma* sizes need CMA; without it they fail with ENOMEM.
+ *     dma-noncoherent is refused (EINVAL from RESIZE, the module does not
+ *     load with backing=dma-noncoherent) in a guest with encrypted memory
+ *     (SEV, TDX: cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT)), where the
+ *     DMA API may decrypt the memory but dma_mmap_pages() would map it
+ *     encrypted; RESIZE's size limit for it is then 0.
  *
  * Nothing is ever mapped for streaming DMA, so no backing is bounced
  * through swiotlb.
@@ -110,11 +125,14 @@
  * @features:    KXFER_FEAT_* bits
  * @backing:     KXFER_BACKING_* of the current buffer
  * @huge_size:   bytes one PMD entry maps when a mapping of the buffer is
- *               aligned to them (KXFER_BACKING_SHMEM on a kernel with
- *               transparent huge pages; mmap() of at least that length
- *               returns an address aligned to it in 64-bit processes), 0
- *               when only base pages can map it
-
+ *               aligned to them (KXFER_BACKING_SHMEM on a kernel whose
+ *               CPU and page cache can map PMD-sized transparent huge
+ *               pages; mmap() of at least that length returns an address
+ *               aligned to it in 64-bit processes), 0 when only base
+ *               pages can map it.  The administrator's override
+ *               /sys/kernel/mm/transparent_hugepage/shmem_enabled = deny
+ *               (or force) is not seen here: with deny, the buffer is
+ *               mapped with base pages although @huge_size is not 0.
  */
 struct kxfer_info {
 	__u64 buf_size;
@@ -208,14 +226,20 @@ struct kxfer_xfer {
  *  - vmalloc or pages to vmalloc or pages: later accesses fault in the new
  *    buffer's pages; pages past its end raise SIGBUS;
  *  - shmem to shmem: the same shmem file is truncated or extended, so the
- *    mappings see the new size; pages past its end raise SIGBUS;
+ *    mappings see the new size; pages past its end raise SIGBUS; growing
+ *    is subject to the caller's RLIMIT_FSIZE like ftruncate() (EFBIG and
+ *    SIGXFSZ);
  *  - any other pair, and every dma* backing: the old mapping is revoked
  *    whole and every later access raises SIGBUS: map again.  (A dma*
  *    mapping whose mmap() ran concurrently with RESIZE may instead keep
  *    the old buffer's memory until munmap(): map after RESIZE returned.)
+ *    A revoked dma* buffer stays allocated until the last VMA that
+ *    mapped it is unmapped: munmap() revoked mappings to free it.
  * A store through a mapping during RESIZE is either in the copied bytes
  * or faults (and waits for RESIZE, or raises SIGBUS as above): none is
- * silently lost.
+ * silently lost.  mmap() never waits for a RESIZE: while one copies, mmap()
+ * of a dma* or shmem buffer fails with EAGAIN (try again), and a vmalloc
+ * or pages mapping is set up at once (its faults wait).
  * No access, get_user_pages() pin or in-flight fault can reach freed
  * memory: pinned pages stay allocated until unpinned, but are no longer
  * the buffer's.  Needs a file opened for writing (EBADF).
@@ -236,14 +260,24 @@ struct kxfer_resize {
  * KXFER_IOC_SYNC_FOR_DEVICE: dma_sync_single_for_device(direction): hand
  *     the range to the device (writes back the CPU's dirty lines).  Needs a
  *     file opened for writing (EBADF).
- * KXFER_IOC_SYNC_FOR_CPU:    dma_sync_single_for_device() then
- *     dma_sync_single_for_cpu(direction): the maintenance of one complete
- *     DMA transfer in that direction, taking the range back for the CPU.
- *     The write-back comes first, so no byte the CPU wrote is discarded.
+ * KXFER_IOC_SYNC_FOR_CPU:    dma_sync_single_for_device(DMA_TO_DEVICE),
+ *     a write-back, then dma_sync_single_for_cpu(direction): the
+ *     maintenance of one complete DMA transfer, taking the range back for
+ *     the CPU.  The write-back is DMA_TO_DEVICE whatever the direction
+ *     (on some architectures, arm32 for one, for_device(FROM_DEVICE)
+ *     invalidates) and comes first, so no byte the CPU wrote before the
+ *     call is discarded, on every architecture.  A direction other than
+ *     TO_DEVICE may invalidate the CPU caches (arm64: dc ivac), which
+ *     discards a store another user makes through its mapping between the
+ *     write-back and the invalidate: it needs a file opened for writing
+ *     (EBADF).  With a writable file, a store that another thread makes
+ *     to the range while the call runs can be lost in the same way, as
+ *     with a real device's DMA: do not write a range while it is synced.
  *
  * SUBMIT does SYNC_FOR_DEVICE(TO_DEVICE) before the kernel reads the range
  * and FETCH SYNC_FOR_CPU(FROM_DEVICE) after the kernel wrote it: the cost a
- * driver pays per transfer on such memory.
+ * driver pays per transfer on such memory.  FETCH on a read-only file does
+ * only the write-back half (it never invalidates).
  *
  * @offset, @length: the byte range; offset + length <= buffer size
  * @direction:       KXFER_SYNC_*: the DMA API's DMA_BIDIRECTIONAL,
@@ -269,6 +303,10 @@ struct kxfer_sync {
 #define KXFER_PATH_SUBMIT	4 /* KXFER_IOC_SUBMIT */
 #define KXFER_PATH_FETCH	5 /* KXFER_IOC_FETCH */
 #define KXFER_PATH_MMAP		6 /* mmap() calls; bytes = length mapped */
+/*
+ * KXFER_PATH_FAULT counts the page faults of vmalloc and pages mappings
+ * (shmem and dma* faults are never counted); bytes = pages * page size.
+ */
 #define KXFER_PATH_FAULT	7 /* page faults; bytes = pages * page size */
 #define KXFER_NR_PATHS		8
 #define KXFER_STATS_SLOTS	16 /* slots past KXFER_NR_PATHS read as 0 */
@@ -298,11 +336,14 @@ struct kxfer_stats {
 
 /*
  * Operations that change the buffer's contents, size, backing or the
- * device's counters need a file opened for writing and fail with EBADF
- * otherwise, as write() does: write(), SUBMIT, SET_MODE with
- * KXFER_WORK_FILL, RESIZE, SYNC_FOR_DEVICE and RESET_STATS.  INFO, read(),
- * FETCH (without fill), GET_MODE, SET_MODE without fill, GET_STATS,
- * SYNC_FOR_CPU and mappings without PROT_WRITE work on a read-only file.
+ * device's counters, or may discard other users' stores, need a file
+ * opened for writing and fail with EBADF otherwise, as write() does:
+ * write(), SUBMIT, SET_MODE with KXFER_WORK_FILL, RESIZE, SYNC_FOR_DEVICE,
+ * SYNC_FOR_CPU with a direction other than KXFER_SYNC_TO_DEVICE and
+ * RESET_STATS.  INFO, read(), FETCH (without fill, and without the
+ * invalidate of a dma-noncoherent buffer), GET_MODE, SET_MODE without
+ * fill, GET_STATS, SYNC_FOR_CPU(KXFER_SYNC_TO_DEVICE) and mappings without
+ * PROT_WRITE work on a read-only file.
  */
 
 /*
