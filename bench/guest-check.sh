@@ -35,10 +35,12 @@ COPY_RATIO_MIN=16
 # p50(base) / p50(huge) of mmap-fault at the PMD size on the shmem backing
 # (ABI 4): one PMD fault against PMD / 64 KiB faults, since the page
 # cache's fault-around maps 64 KiB per fault (33 faults at 2 MiB with 4K
-# pages).  Measured under QEMU TCG (emulated), 6.1 amd64, one guest run of
-# three: 6.60, 6.67, 6.93.  3 leaves a factor of 2.2 below the lowest.
+# pages).  Measured under QEMU TCG (emulated) on a loaded 2-core host:
+# 6.1 amd64 6.60, 6.67, 6.93 (one guest run of three); 6.12 arm64 2.21
+# (median of three).  1.5 still proves a clear difference (the page-fault
+# count below proves the mechanism) while leaving room for host load.
 # (ABI 3 measured the pages backing, whose 512 driver faults gave 25-49.)
-PAGEMAP_RATIO_MIN=3
+PAGEMAP_RATIO_MIN=1.5
 # Runs that check function, not numbers, need not take the 30 samples per
 # point a measurement takes.
 fast_samples=5
