@@ -64,9 +64,14 @@ stage_no=0
 # Top-level TAP results only; indented (subtest) lines are not counted.
 is_result='^(ok|not ok)( |$)'
 
-diag() {		# file: print as TAP diagnostics, bounded
+# diag (stdin to "# " lines) is tests/lib/tap.sh's; this stage's results
+# carry no numbers, so its ok/not_ok are not used here.
+# shellcheck source=tests/lib/tap.sh
+. tests/lib/tap.sh
+
+diag_file() {		# FILE [NAME]: FILE as TAP diagnostics, bounded
 	[ -s "$1" ] || return 0
-	head -n "$max_diag" "$1" | sed 's/^/# /'
+	head -n "$max_diag" "$1" | diag
 	local lines
 	lines=$(wc -l <"$1")
 	[ "$lines" -le "$max_diag" ] ||
@@ -125,7 +130,7 @@ tap_cmd() {
 	else
 		echo "not ok 1 - $desc"
 		tail -n 20 "$out" >"$out.tail"
-		diag "$out.tail"
+		diag_file "$out.tail"
 		rm -f "$out.tail"
 	fi
 	rm -f "$out"
@@ -158,7 +163,7 @@ build_step() {		# desc log warnings-fail(0|1) cmd...
 		if [ "$strict" = 1 ] && grep -qi 'warning:' "$log"; then
 			echo "not ok - $desc"
 			grep -i 'warning:' "$log" >"$log.warn"
-			diag "$log.warn" "$log"
+			diag_file "$log.warn" "$log"
 			return 1
 		fi
 		echo "ok - $desc"
@@ -167,7 +172,7 @@ build_step() {		# desc log warnings-fail(0|1) cmd...
 	echo "not ok - $desc"
 	grep -iE 'error|warning:|No rule' "$log" >"$log.err" ||
 		tail -n 20 "$log" >"$log.err"
-	diag "$log.err" "$log"
+	diag_file "$log.err" "$log"
 	return 1
 }
 
@@ -183,7 +188,7 @@ test_flavour() {
 	mkdir -p "$lg"
 	if ! kenv=$(scripts/fetch-kernel.sh "$f" 2>"$lg/fetch.log"); then
 		echo "not ok - [$f] kernel image and headers fetched"
-		diag "$lg/fetch.log"
+		diag_file "$lg/fetch.log"
 		echo "not ok - [$f] guest run (not run: no kernel)"
 		return
 	fi
@@ -295,7 +300,7 @@ guest_pass() {
 	124|125)
 		reason=$(sed -n 's/^guest-run: .*FAILED after [0-9.]*s: //p' "$out.err" | tail -n1)
 		echo "not ok - [$tag] guest ran cleanly (no timeout, panic or kernel warning): ${reason:-exit status $grc}"
-		diag "$out.err"
+		diag_file "$out.err"
 		;;
 	*)
 		echo "ok - [$tag] guest ran cleanly (no timeout, panic or kernel warning)"
