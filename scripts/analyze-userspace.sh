@@ -5,8 +5,8 @@
 #
 # Static analysis gate for the user-space C code: GCC's -fanalyzer (leaks,
 # double frees, use after free, NULL dereferences, file-handle leaks, ...)
-# over every .c file, one TAP test per directory of bench/ and tests/ that
-# holds C sources (bench, bench/lib, bench/methods, bench/tests, tests/lib,
+# over every .c file, one TAP test per directory of bench/, lib/ and tests/
+# that holds C sources (bench, bench/methods, bench/tests, lib, tests/lib,
 # tests/functional, tests/hardening, ...).
 # A directory passes when the analyzer reports nothing; each finding is
 # printed as a diagnostic, "# file:line:col: message [-Wanalyzer-...]".
@@ -41,7 +41,7 @@ else
 	dirs=()
 	while IFS= read -r d; do
 		dirs+=("$d")
-	done < <(find bench tests -name '*.c' -type f \
+	done < <(find bench lib tests -name '*.c' -type f \
 			! -path '*/build/*' ! -path '*/.obj-*' -printf '%h\n' |
 		 LC_ALL=C sort -u)
 fi
@@ -53,7 +53,7 @@ trap 'rm -rf "$work"' EXIT
 # tests/Makefile, tests/hardening/Makefile).
 flags=(-std=gnu11 -pthread -D_FILE_OFFSET_BITS=64
 	-DKXFER_VERSION='"analyze"'
-	-I"$top/include/uapi" -I"$top/bench" -I"$top/bench/lib"
+	-I"$top/include/uapi" -I"$top/bench" -I"$top/lib"
 	-I"$top/tests/lib" -I"$top/tests/hardening"
 	-fanalyzer -fdiagnostics-plain-output -fdiagnostics-path-format=none
 	-fno-diagnostics-show-caret)
