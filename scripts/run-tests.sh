@@ -14,7 +14,7 @@
 #   5. scripts/guest/selftest/check.sh: the guest runner proves itself
 #   6. per kernel flavour: build the module (W=1), the guest tests and the
 #      benchmark for it, boot it under QEMU (scripts/guest/run.sh) and run
-#      scripts/guest/test-suite.sh as payload; then boot it again with
+#      tests/guest/test-suite.sh as payload; then boot it again with
 #      swiotlb=force (every DMA mapping bounces), where the payload runs
 #      the functional tests only and checks the kernel log for swiotlb
 #      errors (results tagged "[F swiotlb]")
@@ -248,12 +248,12 @@ test_flavour() {
 	mkdir -p "$p"
 	cp "$b/driver/kxfer.ko" "$p/"
 	find "$b/tests" -maxdepth 1 -type f -exec cp {} "$p/" \;
-	if [ -n "$have_bench" ] && [ -f bench/guest-check.sh ]; then
-		cp "$b/bench/kxfer-bench" bench/guest-check.sh "$p/"
+	if [ -n "$have_bench" ] && [ -f tests/guest/bench-check.sh ]; then
+		cp "$b/bench/kxfer-bench" tests/guest/bench-check.sh "$p/"
 	else
-		echo "ok - [$f] benchmark guest check # SKIP no kxfer-bench or bench/guest-check.sh for the payload"
+		echo "ok - [$f] benchmark guest check # SKIP no kxfer-bench or tests/guest/bench-check.sh for the payload"
 	fi
-	cp scripts/guest/test-suite.sh "$p/run.sh"
+	cp tests/guest/test-suite.sh "$p/run.sh"
 	# The kernel's RAM disk driver, for the O_DIRECT tests.
 	local brd
 	brd=$(find "$MODDIR/kernel/drivers/block" -maxdepth 1 -name 'brd.ko*' | head -n 1)
@@ -273,7 +273,7 @@ test_flavour() {
 
 # guest_pass F TAG PAYLOAD OUT APPEND: boot flavour F with the payload
 # (APPEND added to the kernel command line) and print its TAP, each
-# description tagged [TAG].  The payload (scripts/guest/test-suite.sh)
+# description tagged [TAG].  The payload (tests/guest/test-suite.sh)
 # sees swiotlb=force on /proc/cmdline and then runs its swiotlb pass.
 guest_pass() {
 	local f=$1 tag=$2 p=$3 out=$4 append=$5 grc prc reason tap

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# guest-check.sh: in-guest shape check of kxfer-bench (TAP version 13).
+# bench-check.sh: in-guest shape check of kxfer-bench (TAP version 13).
 #
 # Runs inside the QEMU test guest (busybox sh) after the kxfer module was
 # loaded with its default 4 MiB buffer; kxfer-bench sits next to this
@@ -22,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 bench=${KXFER_BENCH:-$here/kxfer-bench}
 dev=${KXFER_DEV:-/dev/kxfer0}
 min_time=${KXFER_MIN_TIME:-0.02}
-tmp=${TMPDIR:-/tmp}/kxfer-guest-check.$$
+tmp=${TMPDIR:-/tmp}/kxfer-bench-check.$$
 mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 
