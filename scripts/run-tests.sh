@@ -8,8 +8,8 @@
 # Stages:
 #   1. scripts/install-deps.sh
 #   2. scripts/fetch-kernel.sh 6.1-amd64
-#   3. scripts/check-static.sh (checkpatch, W=1, sparse)
-#   4. make -C bench check (host unit tests); scripts/analyze-userspace.sh
+#   3. tests/static/check-static.sh (checkpatch, W=1, sparse)
+#   4. make -C bench check (host unit tests); tests/static/analyze-userspace.sh
 #      (gcc -fanalyzer on all user-space C)
 #   5. scripts/guest/selftest/check.sh: the guest runner proves itself
 #   6. per kernel flavour: build the module (W=1), the guest tests and the
@@ -19,8 +19,8 @@
 #      the functional tests only and checks the kernel log for swiotlb
 #      errors (results tagged "[F swiotlb]")
 #   7. tests/pipeline/run.sh: plots and report from the committed fixture
-#   8. scripts/dkms-check.sh: dkms.conf builds against 6.1 and 6.12 headers
-#   9. scripts/cross-build-check.sh: arm64 cross build, make dist, and the
+#   8. tests/packaging/dkms-check.sh: dkms.conf builds against 6.1 and 6.12 headers
+#   9. tests/packaging/cross-build-check.sh: arm64 cross build, make dist, and the
 #      on-board runner under busybox in an arm64 guest
 #  10. tests/host/run.sh: user journeys without a guest (KDIR/ARCH checks,
 #      make help/install/uninstall, README, KVM probe fallback, runner)
@@ -143,7 +143,7 @@ stage_static() {
 	if kenv=$(scripts/fetch-kernel.sh 6.1-amd64 2>/dev/null); then
 		eval "$kenv"
 	fi
-	ARCH=x86 CROSS_COMPILE='' scripts/check-static.sh "$KDIR"
+	ARCH=x86 CROSS_COMPILE='' tests/static/check-static.sh "$KDIR"
 }
 
 stage_bench_check() {
@@ -354,12 +354,12 @@ main() {
 		scripts/fetch-kernel.sh 6.1-amd64
 	run_stage static stage_static
 	run_stage bench-check stage_bench_check
-	run_stage analyze-userspace scripts/analyze-userspace.sh
+	run_stage analyze-userspace tests/static/analyze-userspace.sh
 	run_stage guest-selftest scripts/guest/selftest/check.sh 6.1-amd64
 	run_stage flavours stage_flavours
 	run_stage pipeline tests/pipeline/run.sh
-	run_stage dkms scripts/dkms-check.sh
-	run_stage cross-build scripts/cross-build-check.sh
+	run_stage dkms tests/packaging/dkms-check.sh
+	run_stage cross-build tests/packaging/cross-build-check.sh
 	run_stage host-journeys tests/host/run.sh
 
 	local all pass fail skip

@@ -28,7 +28,7 @@
 #   --keep        keep the scratch directory and print its path
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
 flavour=6.1-arm64
 guest=1
 keep=0

@@ -19,7 +19,7 @@
 # are analysed at once.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
 cd "$top" || exit 2
 
 cc=${CC:-gcc}

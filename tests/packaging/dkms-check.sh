@@ -11,7 +11,7 @@
 # shown (as # lines) only when a step fails.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
 flavours=("$@")
 [ ${#flavours[@]} -gt 0 ] || flavours=(6.1-amd64 6.12-amd64)
 

@@ -16,12 +16,12 @@
 set -uo pipefail
 
 if [ $# -ne 1 ]; then
-	echo "usage: scripts/check-static.sh KDIR   (e.g. KDIR from scripts/fetch-kernel.sh 6.1-amd64)" >&2
+	echo "usage: tests/static/check-static.sh KDIR   (e.g. KDIR from scripts/fetch-kernel.sh 6.1-amd64)" >&2
 	exit 2
 fi
 # Absolute before the cd below, so a relative KDIR keeps working.
 kdir=$(cd "$1" 2>/dev/null && pwd -P) || kdir=$1
-top=$(cd "$(dirname "$0")/.." && pwd -P)
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
 cd "$top" || exit 2
 
 src_tar=/usr/src/linux-source-6.1.tar.xz
