@@ -29,8 +29,9 @@
 #   KXFER_FLAVOURS        flavours for stage 6 (default: all five,
 #                         "6.1-amd64 6.1-arm64 6.12-amd64 6.12-arm64 6.12-arm64-16k")
 #   KXFER_JOBS            flavours run at once (default 2)
-#   KXFER_GUEST_TIMEOUT   seconds per guest run (default 300: a full run
-#                         takes 30-80 s, so a hang cannot eat the time budget)
+#   KXFER_GUEST_TIMEOUT   seconds per guest run (default 600: the first boot
+#                         runs the functional, hardening and benchmark checks
+#                         under TCG; a hang still cannot eat the whole budget)
 #   KXFER_GUEST_MEM       guest RAM in MiB (default 1024)
 #   KXFER_SWIOTLB         0: skip the swiotlb=force pass (default 1)
 #
