@@ -90,9 +90,10 @@ echo "TAP version 13"
 echo "1..${#dirs[@]}"
 echo "# $("$cc" --version | head -n 1)"
 
-n=0 failed=0 total_files=0
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
+total_files=0
 for d in "${dirs[@]}"; do
-	n=$((n + 1))
 	name="analyzer_finds_nothing_in_$(echo "$d" | tr / _)"
 	files=()
 	if [ -d "$d" ]; then
@@ -101,9 +102,8 @@ for d in "${dirs[@]}"; do
 		done < <(find "$d" -maxdepth 1 -type f -name '*.c' | LC_ALL=C sort)
 	fi
 	if [ ${#files[@]} -eq 0 ]; then
-		echo "not ok $n $name"
-		echo "# no .c files in $d (wrong directory?)"
-		failed=$((failed + 1))
+		not_ok "$name"
+		echo "no .c files in $d (wrong directory?)" | diag
 		continue
 	fi
 	total_files=$((total_files + ${#files[@]}))
@@ -115,15 +115,14 @@ for d in "${dirs[@]}"; do
 	done
 	count=$(grep -c . "$work/findings" || true)
 	if [ "$count" -eq 0 ]; then
-		echo "ok $n $name"
-		echo "# ${#files[@]} files analysed"
+		ok "$name"
+		echo "${#files[@]} files analysed" | diag
 	else
-		echo "not ok $n $name"
-		echo "# ${#files[@]} files analysed, $count finding(s):"
-		head -n "$max_diag" "$work/findings" | sed 's/^/# /'
+		not_ok "$name"
+		echo "${#files[@]} files analysed, $count finding(s):" | diag
+		head -n "$max_diag" "$work/findings" | diag
 		[ "$count" -le "$max_diag" ] ||
 			echo "# ... $((count - max_diag)) more"
-		failed=$((failed + 1))
 	fi
 done
 echo "# $total_files files in ${#dirs[@]} directories; $failed directories with findings"

@@ -31,18 +31,16 @@ build=$top/.cache/build/static
 uapi=include/uapi/linux/kxfer.h
 max_diag=${KXFER_DIAG_LINES:-150}
 
-n=0
-failed=0
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
 tap() {		# ok|not-ok description [findings file]
-	n=$((n + 1))
 	if [ "$1" = ok ]; then
-		echo "ok $n - $2"
+		ok "$2"
 	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
+		not_ok "$2"
 	fi
 	if [ -n "${3:-}" ] && [ -s "$3" ]; then
-		head -n "$max_diag" "$3" | sed 's/^/# /'
+		head -n "$max_diag" "$3" | diag
 		lines=$(wc -l <"$3")
 		[ "$lines" -le "$max_diag" ] ||
 			echo "# ... $((lines - max_diag)) more lines in $3"
