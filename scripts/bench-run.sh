@@ -108,7 +108,7 @@ payload=$build/payload
 mkdir -p "$payload/fio"
 cp scripts/guest/bench-suite.sh "$payload/run.sh"
 cp "$build/driver/kxfer.ko" "$build/bench/kxfer-bench" \
-	"$build/bench/kxfer-mmapdump" scripts/fio-crosscheck.sh \
+	"$build/bench/kxfer-mmapdump" scripts/fio-crosscheck.sh tests/lib/tap.sh \
 	scripts/hyperfine-compare.sh "$payload/"
 cp scripts/fio/kxfer-crosscheck.fio "$payload/fio/"
 cp -a "$tools" "$payload/tools"

@@ -25,7 +25,7 @@ dist: module tools ## pack module + static tools for a board: dist/kxfer-VER-ARC
 		--version "$(KXFER_VERSION)" --out "$(DIST_DIR)"
 
 dkms-check: ## dkms.conf builds against the cached 6.1/6.12 headers (TAP)
-	$(KXFER_BOARD_TOP)/scripts/dkms-check.sh
+	$(KXFER_BOARD_TOP)/tests/packaging/dkms-check.sh
 
 cross-check: ## arm64 cross build (gcc and LLVM=1), make dist, board runner in a guest (TAP)
-	$(KXFER_BOARD_TOP)/scripts/cross-build-check.sh
+	$(KXFER_BOARD_TOP)/tests/packaging/cross-build-check.sh

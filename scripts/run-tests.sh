@@ -8,19 +8,19 @@
 # Stages:
 #   1. scripts/install-deps.sh
 #   2. scripts/fetch-kernel.sh 6.1-amd64
-#   3. scripts/check-static.sh (checkpatch, W=1, sparse)
-#   4. make -C bench check (host unit tests); scripts/analyze-userspace.sh
+#   3. tests/static/check-static.sh (checkpatch, W=1, sparse)
+#   4. make -C bench check (host unit tests); tests/static/analyze-userspace.sh
 #      (gcc -fanalyzer on all user-space C)
 #   5. scripts/guest/selftest/check.sh: the guest runner proves itself
 #   6. per kernel flavour: build the module (W=1), the guest tests and the
 #      benchmark for it, boot it under QEMU (scripts/guest/run.sh) and run
-#      scripts/guest/test-suite.sh as payload; then boot it again with
+#      tests/guest/test-suite.sh as payload; then boot it again with
 #      swiotlb=force (every DMA mapping bounces), where the payload runs
 #      the functional tests only and checks the kernel log for swiotlb
 #      errors (results tagged "[F swiotlb]")
 #   7. tests/pipeline/run.sh: plots and report from the committed fixture
-#   8. scripts/dkms-check.sh: dkms.conf builds against 6.1 and 6.12 headers
-#   9. scripts/cross-build-check.sh: arm64 cross build, make dist, and the
+#   8. tests/packaging/dkms-check.sh: dkms.conf builds against 6.1 and 6.12 headers
+#   9. tests/packaging/cross-build-check.sh: arm64 cross build, make dist, and the
 #      on-board runner under busybox in an arm64 guest
 #  10. tests/host/run.sh: user journeys without a guest (KDIR/ARCH checks,
 #      make help/install/uninstall, README, KVM probe fallback, runner)
@@ -29,8 +29,9 @@
 #   KXFER_FLAVOURS        flavours for stage 6 (default: all five,
 #                         "6.1-amd64 6.1-arm64 6.12-amd64 6.12-arm64 6.12-arm64-16k")
 #   KXFER_JOBS            flavours run at once (default 2)
-#   KXFER_GUEST_TIMEOUT   seconds per guest run (default 300: a full run
-#                         takes 30-80 s, so a hang cannot eat the time budget)
+#   KXFER_GUEST_TIMEOUT   seconds per guest run (default 600: the first boot
+#                         runs the functional, hardening and benchmark checks
+#                         under TCG; a hang still cannot eat the whole budget)
 #   KXFER_GUEST_MEM       guest RAM in MiB (default 1024)
 #   KXFER_SWIOTLB         0: skip the swiotlb=force pass (default 1)
 #
@@ -64,9 +65,14 @@ stage_no=0
 # Top-level TAP results only; indented (subtest) lines are not counted.
 is_result='^(ok|not ok)( |$)'
 
-diag() {		# file: print as TAP diagnostics, bounded
+# diag (stdin to "# " lines) is tests/lib/tap.sh's; this stage's results
+# carry no numbers, so its ok/not_ok are not used here.
+# shellcheck source=tests/lib/tap.sh
+. tests/lib/tap.sh
+
+diag_file() {		# FILE [NAME]: FILE as TAP diagnostics, bounded
 	[ -s "$1" ] || return 0
-	head -n "$max_diag" "$1" | sed 's/^/# /'
+	head -n "$max_diag" "$1" | diag
 	local lines
 	lines=$(wc -l <"$1")
 	[ "$lines" -le "$max_diag" ] ||
@@ -125,7 +131,7 @@ tap_cmd() {
 	else
 		echo "not ok 1 - $desc"
 		tail -n 20 "$out" >"$out.tail"
-		diag "$out.tail"
+		diag_file "$out.tail"
 		rm -f "$out.tail"
 	fi
 	rm -f "$out"
@@ -138,7 +144,7 @@ stage_static() {
 	if kenv=$(scripts/fetch-kernel.sh 6.1-amd64 2>/dev/null); then
 		eval "$kenv"
 	fi
-	ARCH=x86 CROSS_COMPILE='' scripts/check-static.sh "$KDIR"
+	ARCH=x86 CROSS_COMPILE='' tests/static/check-static.sh "$KDIR"
 }
 
 stage_bench_check() {
@@ -158,7 +164,7 @@ build_step() {		# desc log warnings-fail(0|1) cmd...
 		if [ "$strict" = 1 ] && grep -qi 'warning:' "$log"; then
 			echo "not ok - $desc"
 			grep -i 'warning:' "$log" >"$log.warn"
-			diag "$log.warn" "$log"
+			diag_file "$log.warn" "$log"
 			return 1
 		fi
 		echo "ok - $desc"
@@ -167,7 +173,7 @@ build_step() {		# desc log warnings-fail(0|1) cmd...
 	echo "not ok - $desc"
 	grep -iE 'error|warning:|No rule' "$log" >"$log.err" ||
 		tail -n 20 "$log" >"$log.err"
-	diag "$log.err" "$log"
+	diag_file "$log.err" "$log"
 	return 1
 }
 
@@ -183,7 +189,7 @@ test_flavour() {
 	mkdir -p "$lg"
 	if ! kenv=$(scripts/fetch-kernel.sh "$f" 2>"$lg/fetch.log"); then
 		echo "not ok - [$f] kernel image and headers fetched"
-		diag "$lg/fetch.log"
+		diag_file "$lg/fetch.log"
 		echo "not ok - [$f] guest run (not run: no kernel)"
 		return
 	fi
@@ -243,12 +249,12 @@ test_flavour() {
 	mkdir -p "$p"
 	cp "$b/driver/kxfer.ko" "$p/"
 	find "$b/tests" -maxdepth 1 -type f -exec cp {} "$p/" \;
-	if [ -n "$have_bench" ] && [ -f bench/guest-check.sh ]; then
-		cp "$b/bench/kxfer-bench" bench/guest-check.sh "$p/"
+	if [ -n "$have_bench" ] && [ -f tests/guest/bench-check.sh ]; then
+		cp "$b/bench/kxfer-bench" tests/guest/bench-check.sh "$p/"
 	else
-		echo "ok - [$f] benchmark guest check # SKIP no kxfer-bench or bench/guest-check.sh for the payload"
+		echo "ok - [$f] benchmark guest check # SKIP no kxfer-bench or tests/guest/bench-check.sh for the payload"
 	fi
-	cp scripts/guest/test-suite.sh "$p/run.sh"
+	cp tests/guest/test-suite.sh "$p/run.sh"
 	# The kernel's RAM disk driver, for the O_DIRECT tests.
 	local brd
 	brd=$(find "$MODDIR/kernel/drivers/block" -maxdepth 1 -name 'brd.ko*' | head -n 1)
@@ -268,7 +274,7 @@ test_flavour() {
 
 # guest_pass F TAG PAYLOAD OUT APPEND: boot flavour F with the payload
 # (APPEND added to the kernel command line) and print its TAP, each
-# description tagged [TAG].  The payload (scripts/guest/test-suite.sh)
+# description tagged [TAG].  The payload (tests/guest/test-suite.sh)
 # sees swiotlb=force on /proc/cmdline and then runs its swiotlb pass.
 guest_pass() {
 	local f=$1 tag=$2 p=$3 out=$4 append=$5 grc prc reason tap
@@ -295,7 +301,7 @@ guest_pass() {
 	124|125)
 		reason=$(sed -n 's/^guest-run: .*FAILED after [0-9.]*s: //p' "$out.err" | tail -n1)
 		echo "not ok - [$tag] guest ran cleanly (no timeout, panic or kernel warning): ${reason:-exit status $grc}"
-		diag "$out.err"
+		diag_file "$out.err"
 		;;
 	*)
 		echo "ok - [$tag] guest ran cleanly (no timeout, panic or kernel warning)"
@@ -349,12 +355,12 @@ main() {
 		scripts/fetch-kernel.sh 6.1-amd64
 	run_stage static stage_static
 	run_stage bench-check stage_bench_check
-	run_stage analyze-userspace scripts/analyze-userspace.sh
+	run_stage analyze-userspace tests/static/analyze-userspace.sh
 	run_stage guest-selftest scripts/guest/selftest/check.sh 6.1-amd64
 	run_stage flavours stage_flavours
 	run_stage pipeline tests/pipeline/run.sh
-	run_stage dkms scripts/dkms-check.sh
-	run_stage cross-build scripts/cross-build-check.sh
+	run_stage dkms tests/packaging/dkms-check.sh
+	run_stage cross-build tests/packaging/cross-build-check.sh
 	run_stage host-journeys tests/host/run.sh
 
 	local all pass fail skip

@@ -60,28 +60,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${KXFER_INSMOD=1}"
 
 dev=/dev/kxfer0
-n=0
-failed=0
+# shellcheck source=tests/lib/tap.sh # copied into the payload by scripts/bench-run.sh
+. "$here/tap.sh"
 echo "TAP version 13"
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-diag() {
-	sed 's/^/# /'
-}
 finish() {
-	echo "1..$n"
+	plan "$n"
 	[ "$failed" = 0 ] || echo "# $failed of $n failed" >&2
 	[ "$failed" = 0 ]
 	exit $?

@@ -26,10 +26,10 @@ echo "1..3"
 echo "# kernel $(uname -r) $(uname -m): $(cat /proc/cmdline)"
 
 if ! grep -qw 'swiotlb=force' /proc/cmdline; then
-	not_ok swiotlb_pass_bounces_every_dma_mapping \
+	not_ok_because swiotlb_pass_bounces_every_dma_mapping \
 		"swiotlb=force is not on the kernel command line: $(cat /proc/cmdline)"
 elif ! grep -q 'software IO TLB' "$log"; then
-	not_ok swiotlb_pass_bounces_every_dma_mapping \
+	not_ok_because swiotlb_pass_bounces_every_dma_mapping \
 		"the kernel log has no 'software IO TLB' line: no bounce buffer was set up"
 else
 	ok swiotlb_pass_bounces_every_dma_mapping
@@ -37,7 +37,7 @@ else
 fi
 
 if grep -qi 'swiotlb buffer is full' "$log"; then
-	not_ok no_swiotlb_buffer_full_in_kernel_log \
+	not_ok_because no_swiotlb_buffer_full_in_kernel_log \
 		"$(grep -ci 'swiotlb buffer is full' "$log") line(s), the first:" \
 		"$(grep -i -m1 'swiotlb buffer is full' "$log")"
 else
@@ -47,7 +47,7 @@ fi
 # Other swiotlb complaints: bounce failures, overflows, mapping errors.
 bad='swiotlb.*(fail|error|overflow|cannot|unable)|Out of SW-IOMMU space|DMA: .*bounce'
 if grep -Eqi "$bad" "$log"; then
-	not_ok no_swiotlb_errors_in_kernel_log \
+	not_ok_because no_swiotlb_errors_in_kernel_log \
 		"$(grep -Eci "$bad" "$log") line(s), the first:" \
 		"$(grep -Ei -m1 "$bad" "$log")"
 else

@@ -4,38 +4,26 @@
 # payload-lib.sh: what the test payload scripts (run-functional.sh,
 # run-hardening.sh) share.  Sourced, never run; busybox sh is enough.
 # tests/Makefile and tests/hardening/Makefile put it next to them in the
-# payload folder, so it is found as "$here/payload-lib.sh".
+# payload folder, so it is found as "$here/payload-lib.sh", and
+# tests/lib/tap.sh (ok, not_ok, skip, diag) beside it as "$here/tap.sh".
 #
-# The caller sets tmp (a private scratch folder) before using run_binary.
-# TAP counters n (tests reported) and failed start at zero here.
+# The caller sets here (its own folder) before sourcing this file and tmp
+# (a private scratch folder) before using run_binary.  TAP counters n
+# (tests reported) and failed start at zero in tap.sh.
+
+# shellcheck source=tests/lib/tap.sh disable=SC2154 # here: the caller's folder
+. "$here/tap.sh"
 
 # shellcheck disable=SC2034 # used by the scripts that source this file
 dev=/dev/kxfer0
 sysdir=/sys/class/kxfer/kxfer0
 default_size=4194304	# the module's default buf_size
 
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n $1"
-}
-
-# not_ok NAME [DIAGNOSTIC LINE...]
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n $1"
+# not_ok_because NAME [DIAGNOSTIC LINE...]: a failure and why.
+not_ok_because() {
+	not_ok "$1"
 	shift
-	for line in "$@"; do
-		printf '%s\n' "$line" | sed 's/^/# /'
-	done
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
+	[ $# -eq 0 ] || printf '%s\n' "$@" | diag
 }
 
 wait_for() {	# wait_for TEST-ARGS...: up to 3 s
@@ -68,7 +56,7 @@ run_binary() {
 	n=$((n + done_))
 	i=$((done_ + 1))
 	while [ "$i" -le "$count" ]; do
-		not_ok "$(sed -n "${i}p" "$list")" \
+		not_ok_because "$(sed -n "${i}p" "$list")" \
 			"not run: $b stopped after $done_ of $count tests (exit status $rc)"
 		i=$((i + 1))
 	done
@@ -82,7 +70,7 @@ check_module_left_default() {
 	   [ ! -e /dev/kxfer1 ]; then
 		ok module_left_loaded_with_default_params
 	else
-		not_ok module_left_loaded_with_default_params \
+		not_ok_because module_left_loaded_with_default_params \
 			"module dir: $(ls -d /sys/module/kxfer 2>&1)" \
 			"nodes: $(echo /dev/kxfer*)" \
 			"buf_size: $(cat "$sysdir/buf_size" 2>&1)"

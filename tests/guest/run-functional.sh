@@ -59,13 +59,13 @@ fi
 if out=$(insmod "$ko" 2>&1); then
 	ok module_loads_with_default_params
 else
-	not_ok module_loads_with_default_params "insmod $ko failed:" "$out" \
+	not_ok_because module_loads_with_default_params "insmod $ko failed:" "$out" \
 		"$(dmesg | grep -i kxfer | tail -n 5)"
 fi
 if wait_for -c "$dev"; then
 	ok device_node_appears
 else
-	not_ok device_node_appears "$dev is not a character device 3 s after insmod" \
+	not_ok_because device_node_appears "$dev is not a character device 3 s after insmod" \
 		"$(ls -l /dev | grep -i kxfer || echo 'no kxfer nodes in /dev')"
 fi
 
@@ -80,7 +80,7 @@ fi
 # --- the C tests ---
 
 if [ -n "${main_err:-}" ]; then
-	not_ok functional_test_binary_runs "$main_err"
+	not_ok_because functional_test_binary_runs "$main_err"
 else
 	run_binary "$bin" "$tmp/main.list" "$n_main" --prefix "" --ko "$ko"
 fi
@@ -100,7 +100,7 @@ got=$(cat "$dev" | wc -c | tr -d ' ')
 if [ "$got" = "$size" ]; then
 	ok cat_outputs_buf_size_bytes
 else
-	not_ok cat_outputs_buf_size_bytes \
+	not_ok_because cat_outputs_buf_size_bytes \
 		"cat $dev | wc -c gave $got, $sysdir/buf_size says $size"
 fi
 
@@ -110,7 +110,7 @@ if dd if="$tmp/in" of="$dev" bs=4096 conv=notrunc 2>"$tmp/err" &&
    cmp "$tmp/in" "$tmp/out" >>"$tmp/err" 2>&1; then
 	ok dd_write_then_read_returns_same_bytes
 else
-	not_ok dd_write_then_read_returns_same_bytes "$(cat "$tmp/err")"
+	not_ok_because dd_write_then_read_returns_same_bytes "$(cat "$tmp/err")"
 fi
 
 # dd seek= and skip= go through lseek on the device.
@@ -120,22 +120,22 @@ if dd if="$tmp/in" of="$dev" bs=4096 seek=100 count=4 conv=notrunc 2>"$tmp/err" 
    cmp "$tmp/ref" "$tmp/out" >>"$tmp/err" 2>&1; then
 	ok dd_seek_and_skip_address_same_bytes
 else
-	not_ok dd_seek_and_skip_address_same_bytes "$(cat "$tmp/err")"
+	not_ok_because dd_seek_and_skip_address_same_bytes "$(cat "$tmp/err")"
 fi
 
 case $size in
 ''|*[!0-9]*)
-	not_ok dd_write_past_end_fails_enospc "cannot read $sysdir/buf_size" ;;
+	not_ok_because dd_write_past_end_fails_enospc "cannot read $sysdir/buf_size" ;;
 *)
 	blocks=$((size / 4096 + 1))
 	if dd if=/dev/zero of="$dev" bs=4096 count=$blocks 2>"$tmp/err"; then
-		not_ok dd_write_past_end_fails_enospc \
+		not_ok_because dd_write_past_end_fails_enospc \
 			"dd of $blocks blocks of 4096 into a $size-byte device succeeded" \
 			"$(cat "$tmp/err")"
 	elif grep -q 'No space left on device' "$tmp/err"; then
 		ok dd_write_past_end_fails_enospc
 	else
-		not_ok dd_write_past_end_fails_enospc \
+		not_ok_because dd_write_past_end_fails_enospc \
 			"dd failed, but not with ENOSPC:" "$(cat "$tmp/err")"
 	fi ;;
 esac

@@ -28,10 +28,8 @@ trap 'exit 130' INT TERM
 # Nothing from a calling make or shell may steer the builds below.
 unset ARCH CROSS_COMPILE LLVM KDIR MAKEFLAGS MFLAGS MAKELEVEL KXFER_ACCEL
 
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-diag() { sed 's/^/# /' | tail -n 20; }
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
 check() {	# check "description" command...
 	local d=$1
 	shift
@@ -39,7 +37,7 @@ check() {	# check "description" command...
 		ok "$d"
 	else
 		not_ok "$d"
-		diag <"$tmp/check.out"
+		tail -n 20 "$tmp/check.out" | diag
 	fi
 }
 # expect_fail "description" RC "grep -E pattern" command...: the command
@@ -53,7 +51,7 @@ expect_fail() {
 		ok "$d"
 	else
 		not_ok "$d (exit $rc, want $want)"
-		diag <"$tmp/fail.out"
+		tail -n 20 "$tmp/fail.out" | diag
 	fi
 }
 # kdir_of FLAVOUR: the cached headers of a Debian kernel flavour.
@@ -67,5 +65,5 @@ for t in "$here"/t-*.sh; do
 	# shellcheck source=/dev/null
 	. "$t"
 done
-echo "1..$n"
+plan "$n"
 [ "$failed" -eq 0 ]

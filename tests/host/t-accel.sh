@@ -59,7 +59,7 @@ else
 		ok "a KVM boot that hangs: TCG after the 3 s probe limit, with one note ($(cat "$tmp/hang.s") s)"
 	else
 		not_ok "a KVM boot that hangs: TCG after the 3 s probe limit, with one note (got $(result hang), $(cat "$tmp/hang.s") s)"
-		diag <"$tmp/hang.err"
+		tail -n 20 "$tmp/hang.err" | diag
 	fi
 	before=$(kvm_calls)
 	probe cached hang KXFER_RUN_ID=t-hang

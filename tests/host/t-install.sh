@@ -22,7 +22,7 @@ else
 		ok "make install DESTDIR=... PREFIX=/opt/kx KDIR=<6.1-amd64> exits 0"
 	else
 		not_ok "make install DESTDIR=... PREFIX=/opt/kx KDIR=<6.1-amd64> exits 0"
-		diag <"$tmp/install.log"
+		tail -n 20 "$tmp/install.log" | diag
 	fi
 	check "module installed by modules_install in lib/modules/$krel/extra, and depmod knows it" \
 		bash -c 'ls "$1"/extra/kxfer.ko* && grep -q "^extra/kxfer.ko[.a-z]*:" "$1/modules.dep"' _ "$mods"
@@ -37,7 +37,7 @@ else
 		ok "make uninstall (same DESTDIR, PREFIX, KDIR) exits 0"
 	else
 		not_ok "make uninstall (same DESTDIR, PREFIX, KDIR) exits 0"
-		diag <"$tmp/uninstall.log"
+		tail -n 20 "$tmp/uninstall.log" | diag
 	fi
 	left=$(cd "$stage" && find . -name 'kxfer*' -o -name '60-kxfer.rules' | sort)
 	check "make uninstall removed the module, both tools and the udev rule" test -z "$left"

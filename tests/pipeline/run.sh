@@ -26,19 +26,17 @@ export PYTHONDONTWRITEBYTECODE=1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kxfer-pipeline.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
 echo "TAP version 13"
 check() {	# description, then a command that must succeed
 	desc=$1
 	shift
-	n=$((n + 1))
 	if "$@" >"$tmp/check.out" 2>&1; then
-		echo "ok $n - $desc"
+		ok "$desc"
 	else
-		echo "not ok $n - $desc"
-		sed 's/^/# /' "$tmp/check.out" | tail -n 15
-		failed=$((failed + 1))
+		not_ok "$desc"
+		tail -n 15 "$tmp/check.out" | diag
 	fi
 }
 
@@ -279,5 +277,5 @@ check "plot.sh without arguments is a usage error" \
 # shellcheck source=tests/pipeline/verdict-tests.sh
 . "$here/verdict-tests.sh"
 
-echo "1..$n"
+plan "$n"
 [ "$failed" = 0 ]

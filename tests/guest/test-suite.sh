@@ -44,14 +44,14 @@ else
 	rc=1
 fi
 
-if [ -f "$here/guest-check.sh" ]; then
+if [ -f "$here/bench-check.sh" ]; then
 	# run-functional.sh leaves the module loaded with default parameters;
-	# if it could not, guest-check.sh still gets its chance.
+	# if it could not, bench-check.sh still gets its chance.
 	if [ ! -d /sys/module/kxfer ]; then
 		insmod "$here/kxfer.ko" ||
 			echo "test-suite: insmod $here/kxfer.ko failed" >&2
 	fi
-	sh "$here/guest-check.sh" || rc=1
+	sh "$here/bench-check.sh" || rc=1
 fi
 
 exit $rc

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# guest-check.sh: in-guest shape check of kxfer-bench (TAP version 13).
+# bench-check.sh: in-guest shape check of kxfer-bench (TAP version 13).
 #
 # Runs inside the QEMU test guest (busybox sh) after the kxfer module was
 # loaded with its default 4 MiB buffer; kxfer-bench sits next to this
@@ -22,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 bench=${KXFER_BENCH:-$here/kxfer-bench}
 dev=${KXFER_DEV:-/dev/kxfer0}
 min_time=${KXFER_MIN_TIME:-0.02}
-tmp=${TMPDIR:-/tmp}/kxfer-guest-check.$$
+tmp=${TMPDIR:-/tmp}/kxfer-bench-check.$$
 mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -45,28 +45,13 @@ PAGEMAP_RATIO_MIN=1.5
 # point a measurement takes.
 fast_samples=5
 
-n=0
-failed=0
+# shellcheck source=tests/lib/tap.sh # in the payload beside this script
+. "$here/tap.sh"
 echo "TAP version 13"
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-
-diag() {
-	echo "# $*"
-}
-
-# Show a file as TAP diagnostics (at most 20 lines).
+# Show a file as TAP diagnostics (at most 20 lines), indented.
 diag_file() {
-	head -n 20 "$1" | sed 's/^/#   /'
+	head -n 20 "$1" | sed 's/^/  /' | diag
 }
 
 # run NAME ARGS...: runs kxfer-bench, keeps stdout/stderr/status in $tmp.
@@ -84,11 +69,11 @@ rc_of() {
 }
 
 finish() {
-	echo "1..$n"
+	plan "$n"
 	if [ "$failed" -eq 0 ]; then
 		exit 0
 	fi
-	diag "$failed of $n tests failed"
+	echo "$failed of $n tests failed" | diag
 	exit 1
 }
 
@@ -128,10 +113,6 @@ median3() {
 	printf '%s\n%s\n%s\n' "$1" "$2" "$3" | sort -n | sed -n 2p
 }
 
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
 
 # ---- every method x size, output shape --------------------------------
 
@@ -181,7 +162,7 @@ for m in $methods; do
 			$c["method"] == m && $c["size_bytes"] == s && $c["threads"] == 1' \
 			"$tmp/sweep.out" | wc -l)
 		if [ "$c" -ne 1 ]; then
-			diag "method $m size $s: $c rows"
+			echo "method $m size $s: $c rows" | diag
 			missing=$((missing + 1))
 		fi
 	done
@@ -196,7 +177,7 @@ for key in tool_version date kernel machine cpu arch page_size emulated \
 	module_params buf_size cpu_pinned clock_overhead_ns consume work \
 	min_time_s; do
 	grep -q "^# $key: " "$tmp/sweep.out" || {
-		diag "metadata key $key missing"
+		echo "metadata key $key missing" | diag
 		missing=$((missing + 1))
 	}
 done
@@ -259,7 +240,7 @@ run faults --methods mmap-fault --sizes "$one,$sixteen" --min-time 0.02
 # The table's footnote: "  mmap-fault 4K 1.00  (the mapping has 1 page)"
 f1=$(awk -v s="$one" '/mapping has/ && $1 == "mmap-fault" && $2 == s { print $3 }' "$tmp/faults.out")
 f16=$(awk -v s="$sixteen" '/mapping has/ && $1 == "mmap-fault" && $2 == s { print $3 }' "$tmp/faults.out")
-diag "driver-counted faults per mmap-fault operation: $one ${f1:-?}, $sixteen ${f16:-?}"
+echo "driver-counted faults per mmap-fault operation: $one ${f1:-?}, $sixteen ${f16:-?}" | diag
 if [ "$(rc_of faults)" -eq 0 ] && [ "${f1:-}" = 1.00 ] && [ "${f16:-}" = 16.00 ]; then
 	ok "mmap-fault: one driver fault per page (1 at $one, 16 at $sixteen)"
 else
@@ -306,7 +287,7 @@ for bm in vmalloc:cached pages:cached shmem:cached dma:uncached dma-wc:wc \
 				$c["backing"] == b && $c["mapping"] == map' \
 				"$tmp/attrs.out" | wc -l)
 			[ "$k" -eq 1 ] || {
-				diag "$m $s $b $map: $k rows"
+				echo "$m $s $b $map: $k rows" | diag
 				missing=$((missing + 1))
 			}
 		done
@@ -423,7 +404,7 @@ else
 	done
 	# shellcheck disable=SC2086
 	pr=$(median3 $prs)
-	diag "p50(base) / p50(huge), mmap-fault at $pmd, 3 runs:$prs; median $pr (threshold > $PAGEMAP_RATIO_MIN)"
+	echo "p50(base) / p50(huge), mmap-fault at $pmd, 3 runs:$prs; median $pr (threshold > $PAGEMAP_RATIO_MIN)" | diag
 	case "$prs" in *'?'*) pm_rc=1 ;; esac
 	if [ "$pm_rc" -eq 0 ] &&
 		awk -v r="$pr" -v t="$PAGEMAP_RATIO_MIN" 'BEGIN { exit !(r > t) }'; then
@@ -446,7 +427,7 @@ else
 		$c["method"] == "mmap-fault" && $c["size_bytes"] == pmd {
 			printf "%s=%s ", $c["page_map"], $c["page_faults"] }' \
 		"$tmp/pm-faults.out")
-	diag "page faults per mmap-fault operation at $pmd: $faults"
+	echo "page faults per mmap-fault operation at $pmd: $faults" | diag
 	if [ "$(rc_of pm-faults)" -eq 0 ] && echo "$faults" | grep -q 'huge= '; then
 		skip "page map: 1 page fault per huge mapping, $((pmd / 65536)) per base one" \
 			"no perf page-fault counter (metadata counters)"
@@ -522,8 +503,8 @@ done
 mr=$(median3 $mrs)
 # shellcheck disable=SC2086
 wr=$(median3 $wrs)
-diag "p50(1M) / p50(4K), --work none --consume none, 3 runs: mmap-write$mrs; write$wrs"
-diag "medians: mmap-write $mr (threshold < $MMAP_RATIO_MAX), write $wr (threshold > $COPY_RATIO_MIN)"
+echo "p50(1M) / p50(4K), --work none --consume none, 3 runs: mmap-write$mrs; write$wrs" | diag
+echo "medians: mmap-write $mr (threshold < $MMAP_RATIO_MAX), write $wr (threshold > $COPY_RATIO_MIN)" | diag
 case "$mrs$wrs" in *'?'*) claim_rc=1 ;; esac
 if [ "$claim_rc" -eq 0 ] &&
 	awk -v r="$mr" -v t="$MMAP_RATIO_MAX" 'BEGIN { exit !(r < t) }'; then

@@ -28,7 +28,7 @@
 #   --keep        keep the scratch directory and print its path
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
 flavour=6.1-arm64
 guest=1
 keep=0
@@ -50,17 +50,14 @@ case $flavour in
 esac
 
 CROSS=aarch64-linux-gnu-
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
 check() {	# check "description" command...
 	local d=$1; shift
 	if "$@"; then ok "$d"; else not_ok "$d"; fi
 }
-diag() { sed 's/^/# /'; }
 finish() {
-	echo "1..$n"
+	plan "$n"
 	[ "$failed" -eq 0 ]
 	exit
 }

@@ -11,7 +11,7 @@
 # shown (as # lines) only when a step fails.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
 flavours=("$@")
 [ ${#flavours[@]} -gt 0 ] || flavours=(6.1-amd64 6.12-amd64)
 
@@ -44,10 +44,8 @@ fi
 # 2 (add, host untouched) + 4 per flavour + 2 for ARCH-neutral headers.
 echo "1..$((4 + 4 * ${#flavours[@]}))"
 
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-diag() { sed 's/^/# /'; }
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kxfer-dkms.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

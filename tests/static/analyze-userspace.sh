@@ -5,8 +5,8 @@
 #
 # Static analysis gate for the user-space C code: GCC's -fanalyzer (leaks,
 # double frees, use after free, NULL dereferences, file-handle leaks, ...)
-# over every .c file, one TAP test per directory of bench/ and tests/ that
-# holds C sources (bench, bench/lib, bench/methods, bench/tests, tests/lib,
+# over every .c file, one TAP test per directory of bench/, lib/ and tests/
+# that holds C sources (bench, bench/methods, bench/tests, lib, tests/lib,
 # tests/functional, tests/hardening, ...).
 # A directory passes when the analyzer reports nothing; each finding is
 # printed as a diagnostic, "# file:line:col: message [-Wanalyzer-...]".
@@ -19,7 +19,7 @@
 # are analysed at once.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd -P)
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
 cd "$top" || exit 2
 
 cc=${CC:-gcc}
@@ -41,7 +41,7 @@ else
 	dirs=()
 	while IFS= read -r d; do
 		dirs+=("$d")
-	done < <(find bench tests -name '*.c' -type f \
+	done < <(find bench lib tests -name '*.c' -type f \
 			! -path '*/build/*' ! -path '*/.obj-*' -printf '%h\n' |
 		 LC_ALL=C sort -u)
 fi
@@ -53,7 +53,7 @@ trap 'rm -rf "$work"' EXIT
 # tests/Makefile, tests/hardening/Makefile).
 flags=(-std=gnu11 -pthread -D_FILE_OFFSET_BITS=64
 	-DKXFER_VERSION='"analyze"'
-	-I"$top/include/uapi" -I"$top/bench" -I"$top/bench/lib"
+	-I"$top/include/uapi" -I"$top/bench" -I"$top/lib"
 	-I"$top/tests/lib" -I"$top/tests/hardening"
 	-fanalyzer -fdiagnostics-plain-output -fdiagnostics-path-format=none
 	-fno-diagnostics-show-caret)
@@ -90,9 +90,10 @@ echo "TAP version 13"
 echo "1..${#dirs[@]}"
 echo "# $("$cc" --version | head -n 1)"
 
-n=0 failed=0 total_files=0
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
+total_files=0
 for d in "${dirs[@]}"; do
-	n=$((n + 1))
 	name="analyzer_finds_nothing_in_$(echo "$d" | tr / _)"
 	files=()
 	if [ -d "$d" ]; then
@@ -101,9 +102,8 @@ for d in "${dirs[@]}"; do
 		done < <(find "$d" -maxdepth 1 -type f -name '*.c' | LC_ALL=C sort)
 	fi
 	if [ ${#files[@]} -eq 0 ]; then
-		echo "not ok $n $name"
-		echo "# no .c files in $d (wrong directory?)"
-		failed=$((failed + 1))
+		not_ok "$name"
+		echo "no .c files in $d (wrong directory?)" | diag
 		continue
 	fi
 	total_files=$((total_files + ${#files[@]}))
@@ -115,15 +115,14 @@ for d in "${dirs[@]}"; do
 	done
 	count=$(grep -c . "$work/findings" || true)
 	if [ "$count" -eq 0 ]; then
-		echo "ok $n $name"
-		echo "# ${#files[@]} files analysed"
+		ok "$name"
+		echo "${#files[@]} files analysed" | diag
 	else
-		echo "not ok $n $name"
-		echo "# ${#files[@]} files analysed, $count finding(s):"
-		head -n "$max_diag" "$work/findings" | sed 's/^/# /'
+		not_ok "$name"
+		echo "${#files[@]} files analysed, $count finding(s):" | diag
+		head -n "$max_diag" "$work/findings" | diag
 		[ "$count" -le "$max_diag" ] ||
 			echo "# ... $((count - max_diag)) more"
-		failed=$((failed + 1))
 	fi
 done
 echo "# $total_files files in ${#dirs[@]} directories; $failed directories with findings"

@@ -74,14 +74,14 @@ if [ -d /sys/module/kxfer ]; then
 elif out=$(insmod "$ko" 2>&1) && wait_for -c "$dev"; then
 	ok module_loaded_before_hardening
 else
-	not_ok module_loaded_before_hardening "insmod $ko failed:" "$out" \
+	not_ok_because module_loaded_before_hardening "insmod $ko failed:" "$out" \
 		"$(dmesg | tail -n 5)"
 fi
 
 # --- the C tests ---
 
 if [ -n "${main_err:-}" ]; then
-	not_ok hardening_test_binary_runs "$main_err"
+	not_ok_because hardening_test_binary_runs "$main_err"
 else
 	start=$(cut -d' ' -f1 /proc/uptime)
 	set -f
@@ -96,7 +96,7 @@ fi
 # --- afterwards ---
 
 if dmesg | tail -n "+$((dmesg_before + 1))" | grep -Eq -- "$splats"; then
-	not_ok kernel_log_has_no_warnings_or_oopses \
+	not_ok_because kernel_log_has_no_warnings_or_oopses \
 		"$(dmesg | tail -n "+$((dmesg_before + 1))" | grep -E -A 12 -- "$splats" | head -n 40)"
 else
 	ok kernel_log_has_no_warnings_or_oopses

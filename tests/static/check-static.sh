@@ -16,12 +16,12 @@
 set -uo pipefail
 
 if [ $# -ne 1 ]; then
-	echo "usage: scripts/check-static.sh KDIR   (e.g. KDIR from scripts/fetch-kernel.sh 6.1-amd64)" >&2
+	echo "usage: tests/static/check-static.sh KDIR   (e.g. KDIR from scripts/fetch-kernel.sh 6.1-amd64)" >&2
 	exit 2
 fi
 # Absolute before the cd below, so a relative KDIR keeps working.
 kdir=$(cd "$1" 2>/dev/null && pwd -P) || kdir=$1
-top=$(cd "$(dirname "$0")/.." && pwd -P)
+top=$(cd "$(dirname "$0")/../.." && pwd -P)
 cd "$top" || exit 2
 
 src_tar=/usr/src/linux-source-6.1.tar.xz
@@ -31,18 +31,16 @@ build=$top/.cache/build/static
 uapi=include/uapi/linux/kxfer.h
 max_diag=${KXFER_DIAG_LINES:-150}
 
-n=0
-failed=0
+# shellcheck source=tests/lib/tap.sh
+. "$top/tests/lib/tap.sh"
 tap() {		# ok|not-ok description [findings file]
-	n=$((n + 1))
 	if [ "$1" = ok ]; then
-		echo "ok $n - $2"
+		ok "$2"
 	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
+		not_ok "$2"
 	fi
 	if [ -n "${3:-}" ] && [ -s "$3" ]; then
-		head -n "$max_diag" "$3" | sed 's/^/# /'
+		head -n "$max_diag" "$3" | diag
 		lines=$(wc -l <"$3")
 		[ "$lines" -le "$max_diag" ] ||
 			echo "# ... $((lines - max_diag)) more lines in $3"
