@@ -406,6 +406,25 @@ static void boost(char *buf, size_t len, int *bad)
 	}
 }
 
+/*
+ * The QEMU guest runner tells its payloads how the guest CPU runs
+ * (KXFER_GUEST=qemu-kvm or qemu-tcg, docs/CONTRACTS.md): the CPU model a
+ * KVM guest reports is the host's, so only the runner can tell a KVM
+ * guest (real CPU, ratios meaningful) from TCG (emulated, ratios
+ * distorted).  Elsewhere "emulated" says what is known.
+ */
+static void accel(struct kx_meta *m)
+{
+	const char *guest = getenv("KXFER_GUEST");
+
+	if (!guest)
+		return;
+	if (!strcmp(guest, "qemu-kvm"))
+		kx_meta_set(m, "accel", "kvm (QEMU guest with KVM: KXFER_GUEST)");
+	else if (!strcmp(guest, "qemu-tcg"))
+		kx_meta_set(m, "accel", "tcg (QEMU guest, emulated CPU: KXFER_GUEST)");
+}
+
 void kx_sysinfo_collect(struct kx_meta *m, const int *cpus,
 			unsigned int ncpus, int emulated_override)
 {
@@ -447,6 +466,7 @@ void kx_sysinfo_collect(struct kx_meta *m, const int *cpus,
 				    &ev.dt_compatible_len);
 	kx_detect_emulation(&ev, emulated_override, buf, sizeof(buf));
 	kx_meta_set(m, "emulated", "%s", buf);
+	accel(m);
 	free(cpuinfo);
 	free((char *)ev.dt_compatible);
 

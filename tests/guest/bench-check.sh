@@ -194,6 +194,19 @@ if [ "${KXFER_GUEST:-}" = qemu-tcg ]; then
 		grep '^# emulated' "$tmp/sweep.out" | diag_file /dev/stdin
 	fi
 fi
+# The runner's word on the accelerator reaches the metadata, so that the
+# plots can tell a KVM guest from an emulated one.
+case ${KXFER_GUEST:-} in
+qemu-kvm | qemu-tcg)
+	want=${KXFER_GUEST#qemu-}
+	if grep -q "^# accel: $want " "$tmp/sweep.out"; then
+		ok "metadata: accel $want, as the guest runner says (KXFER_GUEST)"
+	else
+		not_ok "metadata: accel $want, as the guest runner says (KXFER_GUEST=$KXFER_GUEST)"
+		grep '^# accel' "$tmp/sweep.out" | diag_file /dev/stdin
+	fi
+	;;
+esac
 
 run json --methods write,mmap-write --sizes 4K --min-time 0.01 --format json
 if [ "$(rc_of json)" -eq 0 ] && head -c 1 "$tmp/json.out" | grep -q '{' &&
