@@ -109,7 +109,8 @@ static void kxfer_stream_fill(struct kxfer_stream *s, u32 i, u64 seq)
 	/* The ranges are inside the buffer: it cannot fail. */
 	if (kxfer_stream_needs_sync(s))
 		kxfer_buf_sync(s->buf, (u64)i * s->cfg.stride,
-			       s->cfg.block_size, DMA_FROM_DEVICE, true);
+			       s->cfg.block_size, DMA_TO_DEVICE,
+			       DMA_FROM_DEVICE);
 }
 
 /* The device consumes block i: checks it and counts what is wrong. */
@@ -122,7 +123,7 @@ static void kxfer_stream_check(struct kxfer_stream *s, u32 i)
 
 	if (kxfer_stream_needs_sync(s))
 		kxfer_buf_sync(s->buf, (u64)i * s->cfg.stride,
-			       s->cfg.block_size, DMA_TO_DEVICE, false);
+			       s->cfg.block_size, DMA_TO_DEVICE, DMA_NONE);
 	/* User space may still write it (ring, queue): read it once. */
 	memcpy(&hdr, blk, sizeof(hdr));
 	bad = hdr.length != len ||
