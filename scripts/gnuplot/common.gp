@@ -16,11 +16,14 @@
 # Text is not "enhanced": method names contain '_' and '-', which enhanced
 # mode would turn into subscripts.
 
+# canvas_h: a plot with a long legend sets a taller canvas before loading
+# this file.
+if (!exists("canvas_h")) canvas_h = 780
 if (fmt eq "svg") {
-	set terminal svg size 1200,780 dynamic noenhanced \
+	set terminal svg size 1200,canvas_h dynamic noenhanced \
 		font "sans,13" background "#ffffff"
 } else {
-	set terminal pngcairo size 1200,780 noenhanced \
+	set terminal pngcairo size 1200,canvas_h noenhanced \
 		font "sans,12" background "#ffffff"
 }
 set output out

@@ -11,10 +11,12 @@
 #   objects         gnuplot commands drawing the crossover intervals
 #   ymin, ymax      the y range
 
+# Legend titles carry the verdict: long, so one per row below the graph,
+# up to 8 rows (kxfer and page-cache pairs, three user-work modes): a
+# taller canvas, or gnuplot drops the legend.
+canvas_h = 960
 load gpdir."/common.gp"
-
-# Legend titles carry the crossover: long, so one per row.
-set key maxcols 1 samplen 3
+set key vertical maxrows 8 maxcols 1 samplen 3 width 0 Left reverse font ",10"
 
 set ylabel "p50(copy) / p50(mmap), bars 95% CI (kxfer-bench's verdict)"
 set errorbars small
