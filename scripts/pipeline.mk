@@ -19,10 +19,13 @@
 KXFER_PIPE_TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 
 FLAVOUR ?= 6.1-amd64
-.PHONY: bench plot compare pipeline-check
+.PHONY: bench bench-native plot compare pipeline-check
 
 bench: ## benchmark suite in a QEMU guest (FLAVOUR=6.1-amd64) -> results/<run>/ with plots
 	FLAVOUR="$(FLAVOUR)" $(KXFER_PIPE_TOP)/scripts/bench-run.sh
+
+bench-native: ## module-free baselines natively on this machine (real CPU) -> results/<run>/ with plots
+	$(KXFER_PIPE_TOP)/scripts/bench-native.sh
 
 plot: ## plots + report.md of one results folder (RESULTS=DIR [OUT=DIR])
 	@if [ -z "$(RESULTS)" ]; then \
