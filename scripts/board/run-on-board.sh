@@ -27,6 +27,8 @@ usage: sudo ./run-on-board.sh [options] [-- kxfer-bench options]
   --nr-devs N       number of /dev/kxferN devices (default 1)
   --reload          if kxfer is already loaded, unload it and load this one
   --keep-loaded     leave the module loaded at the end
+  --no-stream       skip the streaming sweep (kxfer-bench --stream) after
+                    the main run
   --out DIR         parent folder for results (default: results/ next to
                     this script)
   --name NAME       results folder name (default <machine>-<kernel>-<date>)
@@ -50,6 +52,7 @@ buf_size=64M
 nr_devs=1
 reload=0
 keep_loaded=0
+stream=1
 out=$here/results
 name=
 skip_sums=0
@@ -65,6 +68,7 @@ while [ $# -gt 0 ]; do
 	--nr-devs=*)	nr_devs=${1#*=} ;;
 	--reload)	reload=1 ;;
 	--keep-loaded)	keep_loaded=1 ;;
+	--no-stream)	stream=0 ;;
 	--out)		need_arg "$1" $#; out=$2; shift ;;
 	--out=*)	out=${1#*=} ;;
 	--name)		need_arg "$1" $#; name=$2; shift ;;
@@ -533,7 +537,7 @@ bench_rc=$(cat "$dir/.bench-rc" 2>/dev/null || echo 1)
 rm -f "$dir/.bench-rc" "$dir/.bench-pid"
 
 # The streaming sweep (docs/streaming.md): stream.csv and stream.json.
-if [ "$bench_rc" = 0 ] &&
+if [ "$bench_rc" = 0 ] && [ "$stream" = 1 ] &&
    ! "$bench" --stream --dev /dev/kxfer0 --max-rate-sizes 64K \
 	--csv "$dir/stream.csv" --json "$dir/stream.json" 2>"$dir/stream.log"; then
 	warn "kxfer-bench --stream failed; see $dir/stream.log"

@@ -399,7 +399,7 @@ loaded >/out/steps/nonroot.loaded
 
 step full sh ./run-on-board.sh --out /out/results --name full -- $SHORT
 loaded >/out/steps/full.loaded
-step default sh ./run-on-board.sh --out /out/default -- $SHORT
+step default sh ./run-on-board.sh --no-stream --out /out/default -- $SHORT
 
 # The bench's own JSON, to compare with the runner's CSV->JSON conversion.
 insmod ./kxfer.ko buf_size=1048576 &&
@@ -409,10 +409,10 @@ echo $? >/out/steps/native.rc
 # Left loaded on purpose: the runner must refuse, and not unload it.
 step busy sh ./run-on-board.sh --out /out/results --name busy -- $SHORT
 loaded >/out/steps/busy.loaded
-step reload sh ./run-on-board.sh --reload --out /out/results --name reload -- $SHORT
+step reload sh ./run-on-board.sh --reload --no-stream --out /out/results --name reload -- $SHORT
 loaded >/out/steps/reload.loaded
 
-step keep sh ./run-on-board.sh --keep-loaded --out /out/results --name keep -- $SHORT
+step keep sh ./run-on-board.sh --keep-loaded --no-stream --out /out/results --name keep -- $SHORT
 loaded >/out/steps/keep.loaded
 rmmod kxfer
 
@@ -533,6 +533,8 @@ verdict full "guest: meta.txt names the kernel and says complete" \
 	      grep -qx "status: complete" "$res/meta.txt"'
 check "guest: results folder has bench.csv bench.json meta.txt dmesg.txt" \
 	test -s "$res/bench.csv" -a -s "$res/bench.json" -a -s "$res/meta.txt" -a -f "$res/dmesg.txt"
+check "guest: the full run has the streaming sweep (stream.csv, stream.json); --no-stream runs have none" \
+	test -s "$res/stream.csv" -a -s "$res/stream.json" -a ! -e "$gout/results/reload/stream.csv"
 
 # bench.json: valid JSON, one result per CSV row, and the same keys and
 # value types as kxfer-bench's own JSON writer.
