@@ -30,6 +30,8 @@ struct kx_perf {
 	int slot[KX_NR_COUNTERS];	/* position in the group read */
 	int n;				/* counters in the group */
 	uint64_t total[KX_NR_COUNTERS];
+	long faults0;			/* getrusage() faults at start, -1: none */
+	int faults_ok;			/* total[KX_CTR_PAGE_FAULTS] is valid */
 };
 
 /* CSV column name of a counter ("cycles", ..., "llc_misses"). */
@@ -41,6 +43,8 @@ void kx_perf_open(struct kx_perf *p);
 void kx_perf_start(struct kx_perf *p);
 void kx_perf_stop(struct kx_perf *p);
 void kx_perf_close(struct kx_perf *p);
+/* Whether total[c] holds a count after kx_perf_close(). */
+int kx_perf_counted(const struct kx_perf *p, enum kx_counter c);
 
 /*
  * Probes the counters once (in the calling thread) and describes them for

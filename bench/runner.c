@@ -575,7 +575,8 @@ static int summarise(struct point *pt, struct kx_rep *rep)
 	free(walls);
 	rep->batch = pt->w[0].batch;
 	for (int c = 0; c < KX_NR_COUNTERS; c++)
-		rep->counters[c] = pt->w[0].perf.fd[c] >= 0 && pt->w[0].ops ?
+		rep->counters[c] = kx_perf_counted(&pt->w[0].perf, c) &&
+				   pt->w[0].ops ?
 			(double)pt->w[0].perf.total[c] /
 			(double)pt->w[0].ops : NAN;
 	rep->faults_per_op = -1;
