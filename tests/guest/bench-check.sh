@@ -427,7 +427,7 @@ else
 		diag_file "$tmp/pm1.err"
 	fi
 
-	# The CPU's page faults per operation (perf's software counter, CSV
+	# The CPU's page faults per operation (getrusage's fault count, CSV
 	# column page_faults): 1 per huge mapping; for base one per 64 KiB,
 	# since the page cache's fault-around (fault_around_bytes, 64 KiB by
 	# default) maps 16 pages of 4 KiB (4 of 16 KiB) per fault.  shmem's
