@@ -188,7 +188,7 @@ static void summarize(const struct st_method *m, const struct st_sess *s,
 int st_run(const struct st_method *m, const struct st_cfg *cfg,
 	   struct st_result *res)
 {
-	struct st_sess s = { .cfg = cfg, .fd = -1 };
+	struct st_sess s = { .m = m, .cfg = cfg, .fd = -1 };
 	struct kxfer_stream_stats a, b;
 	uint64_t t, cpu0, cpu1;
 	int ret = -1;

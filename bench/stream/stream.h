@@ -28,6 +28,7 @@ struct st_cfg {
 
 /* State of one run, shared by the session and the method's loop. */
 struct st_sess {
+	const struct st_method *m;
 	const struct st_cfg *cfg;
 	int fd;
 	uint32_t stride, depth;
